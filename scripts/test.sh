@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Every test: the C suite natively, under ASan+UBSan and with scalar kernels; then the CLI tests (node --test)
+# against the release and sanitizer binaries, and SIMD/scalar parity.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+for kind in release asan scalar; do bash scripts/build.sh "$kind"; done
+for dir in build build-asan build-scalar; do
+  echo "== C tests in $dir"
+  (cd "$dir" && ctest --output-on-failure)
+done
+export BCML_BIN=build/bcml BCML_BIN_ASAN=build-asan/bcml BCML_BIN_SCALAR=build-scalar/bcml
+node --test tests/node/

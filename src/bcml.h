@@ -1,0 +1,257 @@
+/* bcml.h - backward-compatibility analysis for machine-learning model updates.
+ *
+ * The one public header of the bcml C library. Conventions, everywhere:
+ *   - Every fallible function returns a bcml_status and fills an optional bcml_error (may be NULL) with a
+ *     message that names the problem and where it is. Library code never prints, exits or aborts.
+ *   - Arrays are plain row-major buffers owned by the caller unless a comment says "allocated": those are
+ *     released with bcml_free() (buffers, JSON strings) or the matching *_free() (objects).
+ *   - Labels are int32 class indices >= 0. Model outputs are float32 [n, c]: logits when c > 1, and for a
+ *     binary model (c == 1) one sigmoid probability (or logit, where a flag says so) per instance.
+ *   - A ratio whose denominator is zero is undefined: it is NaN in C and null in JSON, never 0.
+ */
+#ifndef BCML_H
+#define BCML_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BCML_VERSION "0.1.0"
+
+/* ---------------------------------------------------------------- status and errors */
+
+typedef enum {
+    BCML_OK = 0,
+    BCML_EINVAL = 1,    /* a bad argument or bad input data */
+    BCML_ENOMEM = 2,    /* an allocation failed or a size is beyond what bcml accepts */
+    BCML_EIO = 3,       /* a file could not be read or written */
+    BCML_EFORMAT = 4,   /* a file or buffer is malformed */
+    BCML_ECANCELLED = 5 /* the caller cancelled long work; what was finished is kept */
+} bcml_status;
+
+typedef struct {
+    bcml_status code;
+    char msg[512];
+} bcml_error;
+
+/* Frees anything bcml documents as "allocated" (buffers, JSON strings). NULL is fine. */
+void bcml_free(void *p);
+const char *bcml_status_name(bcml_status s);
+
+/* ---------------------------------------------------------------- compatibility losses */
+
+typedef enum {
+    BCML_LOSS_CROSS_ENTROPY = 0,   /* plain training: base loss only, no h1 */
+    BCML_LOSS_BCE,                 /* plain binary training: base loss only, no h1 */
+    BCML_LOSS_NEW_ERROR_NLL,
+    BCML_LOSS_NEW_ERROR_CROSS_ENTROPY,
+    BCML_LOSS_NEW_ERROR_BCE,
+    BCML_LOSS_NEW_ERROR_KL,
+    BCML_LOSS_STRICT_IMITATION_NLL,
+    BCML_LOSS_STRICT_IMITATION_CROSS_ENTROPY,
+    BCML_LOSS_STRICT_IMITATION_BCE,
+    BCML_LOSS_STRICT_IMITATION_KL,
+    BCML_LOSS_FOCAL_DISTILLATION,
+    BCML_LOSS_COUNT
+} bcml_loss_kind;
+
+typedef enum {
+    BCML_REDUCTION_DEFAULT = 0, /* "batchmean" for the KL losses, "mean" for the others */
+    BCML_REDUCTION_MEAN,
+    BCML_REDUCTION_SUM,
+    BCML_REDUCTION_BATCHMEAN    /* KL losses only */
+} bcml_reduction;
+
+typedef struct {
+    bcml_loss_kind kind;
+    double lambda_c;          /* weight of the dissonance, >= 0 */
+    double pivot;             /* binary losses: h1 predicts 1 when its probability >= pivot (0.5) */
+    double alpha, beta;       /* focal distillation weights: alpha + beta * [h1 correct] (1, 5) */
+    double temperature;       /* focal distillation temperature T (100) */
+    bcml_reduction reduction; /* applies to the base term only, as upstream */
+    int binary_logits;        /* binary losses: h1/h2 hold logits instead of probabilities */
+} bcml_loss_opts;
+
+/* Fills defaults for a loss kind. */
+void bcml_loss_opts_init(bcml_loss_opts *o, bcml_loss_kind kind);
+/* CLI/JSON names: "new-error-nll", ..., "strict-imitation-kl", "focal-distillation", "cross-entropy", "bce". */
+const char *bcml_loss_name(bcml_loss_kind kind);
+bcml_status bcml_loss_from_name(const char *name, bcml_loss_kind *kind, bcml_error *err);
+int bcml_loss_is_binary(bcml_loss_kind kind);   /* model has one sigmoid output */
+int bcml_loss_uses_h1(bcml_loss_kind kind);     /* needs h1's outputs */
+
+/* Loss of one batch: base(h2, y) + lambda_c * dissonance(h1, h2, y), with upstream HEAD's normalisations.
+ *   h1: [n, c] h1's outputs (ignored, may be NULL, for the plain losses)
+ *   h2: [n, c] h2's outputs, the tensor the gradient is taken with respect to
+ *   y:  [n] labels (0/1 for binary losses)
+ *   value: the loss; grad: [n, c] dloss/dh2, or NULL when not wanted. */
+bcml_status bcml_loss(const bcml_loss_opts *o, int n, int c, const float *h1, const float *h2,
+                      const int32_t *y, double *value, float *grad, bcml_error *err);
+
+/* Turns probabilities (rows summing to 1, or one sigmoid per row when c == 1) into logits in place, so
+ * outputs exported from other frameworks can stand for h1 or h2. Rejects NaN and values outside [0, 1]. */
+bcml_status bcml_probabilities_to_logits(int64_t n, int c, float *io, bcml_error *err);
+
+/* Predicted labels from outputs: argmax (first maximal) for c > 1, output >= threshold for c == 1
+ * (threshold 0.5 for probabilities, 0 for logits). Rejects NaN. */
+bcml_status bcml_outputs_to_labels(int64_t n, int c, const float *out, double threshold, int32_t *labels,
+                                   bcml_error *err);
+
+/* ---------------------------------------------------------------- models */
+
+typedef struct bcml_model bcml_model;
+
+/* Builds a model from a JSON spec, initialised like PyTorch's nn.Linear / nn.Conv2d (Kaiming-uniform
+ * weights, uniform bias, both with bound 1/sqrt(fan_in)) from the seeded generator. Specs:
+ *   {"preset": "logreg", "input": 9, "classes": 2}        (classes 1 = binary, one sigmoid output)
+ *   {"preset": "mlp", "input": 9, "hidden": [50, 10], "classes": 2}
+ *   {"preset": "mnist-net"}   the original library's MNIST Net (input [1,28,28], 10 classes)
+ *   {"preset": "cifar-net"}   a small CIFAR-10 sized CNN (input [3,32,32], 10 classes)
+ *   {"input": [C,H,W], "layers": [{"type":"conv2d","out":10,"kernel":5,"stride":1,"padding":0},
+ *       {"type":"maxpool2d","kernel":2}, {"type":"relu"}, {"type":"dropout","p":0.5,"channels":true},
+ *       {"type":"flatten"}, {"type":"linear","out":10}]}
+ * *out is allocated; free it with bcml_model_free. */
+bcml_status bcml_model_create(const char *spec_json, uint64_t seed, bcml_model **out, bcml_error *err);
+void bcml_model_free(bcml_model *m);
+bcml_status bcml_model_clone(const bcml_model *m, bcml_model **out, bcml_error *err);
+int64_t bcml_model_input_size(const bcml_model *m);   /* features per instance */
+int bcml_model_output_size(const bcml_model *m);      /* classes, or 1 for a binary model */
+int64_t bcml_model_param_count(const bcml_model *m);
+float *bcml_model_params(bcml_model *m);              /* borrowed; all weights, layer by layer */
+const char *bcml_model_spec(const bcml_model *m);     /* borrowed; the normalised spec JSON */
+
+/* Inference (dropout off). x: [n, input_size]; out: [n, output_size] logits. */
+bcml_status bcml_model_predict(bcml_model *m, const float *x, int64_t n, float *out, bcml_error *err);
+
+/* Weights as a self-describing little-endian blob (magic, version, spec, float32 params); *bytes allocated. */
+bcml_status bcml_model_save(const bcml_model *m, unsigned char **bytes, size_t *len, bcml_error *err);
+bcml_status bcml_model_load(const unsigned char *bytes, size_t len, bcml_model **out, bcml_error *err);
+bcml_status bcml_model_save_file(const bcml_model *m, const char *path, bcml_error *err);
+bcml_status bcml_model_load_file(const char *path, bcml_model **out, bcml_error *err);
+
+/* ---------------------------------------------------------------- optimizers (PyTorch semantics) */
+
+typedef enum { BCML_OPT_SGD = 0, BCML_OPT_ADAM } bcml_optimizer_kind;
+
+typedef struct {
+    bcml_optimizer_kind kind;
+    double lr;
+    double momentum, dampening; /* SGD */
+    int nesterov;               /* SGD */
+    double weight_decay;        /* both: added to the gradient, as torch.optim does */
+    double beta1, beta2, eps;   /* Adam */
+} bcml_optimizer_opts;
+
+/* Defaults: SGD lr 0.01, no momentum; Adam lr 1e-3, betas (0.9, 0.999), eps 1e-8. */
+void bcml_optimizer_opts_init(bcml_optimizer_opts *o, bcml_optimizer_kind kind);
+bcml_status bcml_optimizer_from_name(const char *name, bcml_optimizer_kind *kind, bcml_error *err);
+
+/* ---------------------------------------------------------------- data */
+
+/* A borrowed view of a labelled dataset. x: [n, dim] float32; y: [n]; ids: [n] or NULL (0..n-1). */
+typedef struct {
+    int64_t n;
+    int64_t dim;
+    const float *x;
+    const int32_t *y;
+    const int64_t *ids;
+} bcml_dataset;
+
+/* Built-in synthetic datasets, reproducible from the seed: "blobs" (3 classes, 2-D Gaussian blobs with
+ * overlap), "moons" (2 classes). *x ([n, *dim]) and *y ([n]) are allocated. */
+bcml_status bcml_dataset_builtin(const char *name, int64_t n, uint64_t seed, float **x, int32_t **y,
+                                 int64_t *dim, int *classes, bcml_error *err);
+
+/* ---------------------------------------------------------------- training */
+
+typedef struct {
+    int epoch, epochs;      /* 1-based current epoch */
+    int batch, batches;     /* 1-based batch within the epoch */
+    double batch_loss;
+} bcml_train_progress;
+
+typedef struct {
+    int epochs;
+    int batch_size;
+    uint64_t seed;          /* shuffling and dropout; the same seed gives bit-identical weights */
+    int shuffle;            /* 1: reshuffle every epoch (default) */
+    bcml_optimizer_opts optimizer;
+    bcml_loss_opts loss;
+    /* h1's outputs on the training set, [n, output_size], cached by the caller (see bcml_model_predict);
+     * required when the loss uses h1. Logits, or probabilities when h1_probabilities is set. */
+    const float *h1_outputs;
+    int h1_probabilities;
+    /* Called after every batch; a non-zero return cancels. May be NULL. */
+    int (*progress)(void *user, const bcml_train_progress *p);
+    void *user;
+    const volatile int *cancel; /* checked before every batch when not NULL */
+} bcml_train_opts;
+
+void bcml_train_opts_init(bcml_train_opts *o);
+
+/* Trains m in place. epoch_loss: [epochs] mean batch loss per epoch (caller-allocated, may be NULL).
+ * *epochs_done counts finished epochs (may be NULL). Returns BCML_ECANCELLED when cancelled. */
+bcml_status bcml_train(bcml_model *m, const bcml_dataset *train, const bcml_train_opts *o,
+                       double *epoch_loss, int *epochs_done, bcml_error *err);
+
+/* ---------------------------------------------------------------- scores */
+
+/* Pooled 2x2 counts over n instances: a = both right, b = h1 right and h2 wrong (negative flip),
+ * c = h1 wrong and h2 right (positive flip), d = both wrong (d_same of them with the same wrong label). */
+typedef struct {
+    int64_t n, a, b, c, d, d_same;
+} bcml_counts;
+
+/* Scores from counts; NaN where undefined. Intervals are 95% Wilson score intervals. */
+typedef struct {
+    bcml_counts k;
+    double btc;          /* a/(a+b) */
+    double bec;          /* d/(b+d): the paper's "a mistake of h2 is not new" */
+    double bec_upstream; /* d/(c+d): what the original library's code computes (pooled) */
+    double nfr, pfr;     /* b/n, c/n */
+    double nfi, pfi;     /* b/(b+d), c/(a+c) */
+    double nfr_relative; /* nfr / (acc1 * (1 - acc2)) */
+    double h1_accuracy, h2_accuracy;
+    double btc_ci[2], bec_ci[2], nfr_ci[2];
+} bcml_compat;
+
+bcml_status bcml_counts_compute(int64_t n, const int32_t *h1, const int32_t *h2, const int32_t *y,
+                                bcml_counts *out, bcml_error *err);
+void bcml_compat_from_counts(const bcml_counts *k, bcml_compat *out);
+/* The scores of c as a JSON object (counts, btc, bec, bec_upstream, flip rates, accuracies, intervals);
+ * *json is allocated. */
+bcml_status bcml_compat_json(const bcml_compat *c, char **json, bcml_error *err);
+/* 95% Wilson score interval of k successes in n trials; NaN when n == 0. */
+void bcml_wilson(int64_t k, int64_t n, double ci[2]);
+
+/* One slice column: per-instance value index into names. */
+typedef struct {
+    const char *name;          /* column name, e.g. "age_band" */
+    const int32_t *value;      /* [n] index into names, >= 0 */
+    int num_values;
+    const char *const *names;  /* [num_values] value names, e.g. "75+" */
+} bcml_slice_column;
+
+typedef struct {
+    int64_t n;
+    const int32_t *h1, *h2, *y;        /* [n] predicted and true labels */
+    const int64_t *ids;                /* [n] unique instance ids, or NULL for 0..n-1 */
+    const char *const *metadata;       /* [n] per-instance text, or NULL ("") */
+    int num_classes;                   /* 0: 1 + the largest label seen */
+    int num_slice_columns;
+    const bcml_slice_column *slices;
+} bcml_eval_input;
+
+/* The full evaluation record as JSON: upstream's keys (models_error_overlap,
+ * h2_incompatible_instance_ids_by_class, sorted_classes, h1/h2_accuracy_by_class, h2_performance, btc, bec,
+ * error_instances, dataset_size) with pooled scores, plus bcml's own (counts, flip rates, intervals,
+ * slices). *json is allocated. */
+bcml_status bcml_evaluation_json(const bcml_eval_input *in, char **json, bcml_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* BCML_H */

@@ -1,0 +1,239 @@
+/* cmd_scores.c - `bcml scores`: the evaluation record of h1 vs h2 from their predicted labels (or outputs). */
+#include "cli.h"
+#include "../jsonutil.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    bcml_slice_column col;
+    int32_t *value;
+    char **names;
+} slice_col;
+
+typedef struct { const char *text; double num; int64_t first; } slice_key;
+
+static int cmp_key_num(const void *a, const void *b) {
+    double x = ((const slice_key *)a)->num, y = ((const slice_key *)b)->num;
+    return (x > y) - (x < y);
+}
+static int cmp_key_text(const void *a, const void *b) {
+    return strcmp(((const slice_key *)a)->text, ((const slice_key *)b)->text);
+}
+
+static void free_slice_column(slice_col *sc) {
+    for (int i = 0; sc->names && i < sc->col.num_values; i++) free(sc->names[i]);
+    free(sc->names);
+    free(sc->value);
+}
+
+/* One slice column from a JSON array of strings or numbers: value names sorted (numerically when all are
+ * numbers), each instance mapped to its name's index. */
+static int parse_slice_column(const cJSON *arr, const char *name, int64_t n, slice_col *sc, bcml_error *e) {
+    memset(sc, 0, sizeof *sc);
+    if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) != n) {
+        snprintf(e->msg, sizeof e->msg, "slice column \"%s\" must be an array of %lld values (one per instance)", name,
+                 (long long)n);
+        return 1;
+    }
+    slice_key *keys = malloc((size_t)(n ? n : 1) * sizeof *keys);
+    char (*numtext)[32] = malloc((size_t)(n ? n : 1) * 32);
+    sc->value = malloc((size_t)(n ? n : 1) * sizeof(int32_t));
+    if (!keys || !numtext || !sc->value) { snprintf(e->msg, sizeof e->msg, "out of memory"); goto fail; }
+    int all_num = 1;
+    int64_t i = 0;
+    const cJSON *v;
+    cJSON_ArrayForEach(v, arr) {
+        if (cJSON_IsString(v)) { keys[i].text = v->valuestring; all_num = 0; }
+        else if (cJSON_IsNumber(v) && isfinite(v->valuedouble)) {
+            snprintf(numtext[i], 32, "%.15g", v->valuedouble);
+            keys[i].text = numtext[i];
+            keys[i].num = v->valuedouble;
+        } else {
+            snprintf(e->msg, sizeof e->msg, "slice column \"%s\"[%lld] must be a string or a number", name, (long long)i);
+            goto fail;
+        }
+        keys[i].first = i;
+        i++;
+    }
+    qsort(keys, (size_t)n, sizeof *keys, all_num ? cmp_key_num : cmp_key_text);
+    sc->names = malloc((size_t)(n ? n : 1) * sizeof(char *));
+    if (!sc->names) { snprintf(e->msg, sizeof e->msg, "out of memory"); goto fail; }
+    int nv = 0;
+    for (int64_t k = 0; k < n; k++) {
+        if (k == 0 || strcmp(keys[k].text, keys[k - 1].text) != 0) {
+            if (nv >= 100000) {
+                snprintf(e->msg, sizeof e->msg, "slice column \"%s\" has more than 100000 distinct values", name);
+                goto fail;
+            }
+            size_t len = strlen(keys[k].text) + 1;
+            if (!(sc->names[nv] = malloc(len))) { snprintf(e->msg, sizeof e->msg, "out of memory"); goto fail; }
+            memcpy(sc->names[nv++], keys[k].text, len);
+            sc->col.num_values = nv;
+        }
+        sc->value[keys[k].first] = nv - 1;
+    }
+    sc->col.name = name;
+    sc->col.value = sc->value;
+    sc->col.num_values = nv;
+    sc->col.names = (const char *const *)sc->names;
+    free(keys);
+    free(numtext);
+    return 0;
+fail:
+    free(keys);
+    free(numtext);
+    free_slice_column(sc);
+    return 1;
+}
+
+
+static void print_ratio(const char *label, const cJSON *o, const char *key, const cJSON *ci) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    const cJSON *iv = ci ? cJSON_GetObjectItemCaseSensitive(ci, key) : NULL;
+    if (!cJSON_IsNumber(v)) { printf("  %-22s undefined\n", label); return; }
+    if (cJSON_IsArray(iv))
+        printf("  %-22s %.4f  [%.4f, %.4f]\n", label, v->valuedouble, cJSON_GetArrayItem(iv, 0)->valuedouble,
+               cJSON_GetArrayItem(iv, 1)->valuedouble);
+    else
+        printf("  %-22s %.4f\n", label, v->valuedouble);
+}
+
+static double num_or_nan(const cJSON *o, const char *key) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+static int cmp_slices_nfr(const void *a, const void *b) {
+    double x = num_or_nan(*(const cJSON *const *)a, "nfr"), y = num_or_nan(*(const cJSON *const *)b, "nfr");
+    if (isnan(x)) return isnan(y) ? 0 : 1;
+    if (isnan(y)) return -1;
+    return (x < y) - (x > y);
+}
+
+/* Human-readable summary of an evaluation record. */
+static void print_summary(const cJSON *r) {
+    const cJSON *k = cJSON_GetObjectItemCaseSensitive(r, "counts");
+    const cJSON *ci = cJSON_GetObjectItemCaseSensitive(r, "intervals");
+    printf("%.0f instances, %.0f classes\n", num_or_nan(k, "n"), num_or_nan(r, "num_classes"));
+    printf("  h1 accuracy            %.4f\n  h2 accuracy            %.4f  (change %+.4f)\n",
+           num_or_nan(r, "h1_accuracy"), num_or_nan(r, "h2_accuracy"), num_or_nan(r, "accuracy_change"));
+    printf("  both right %.0f, negative flips %.0f, positive flips %.0f, both wrong %.0f\n", num_or_nan(k, "both_correct"),
+           num_or_nan(k, "negative_flips"), num_or_nan(k, "positive_flips"), num_or_nan(k, "both_wrong"));
+    print_ratio("BTC", r, "btc", ci);
+    print_ratio("BEC", r, "bec", ci);
+    print_ratio("BEC (upstream code)", r, "bec_upstream", NULL);
+    print_ratio("NFR", r, "nfr", ci);
+    print_ratio("PFR", r, "pfr", NULL);
+    print_ratio("relative NFR", r, "nfr_relative", NULL);
+    const cJSON *col;
+    cJSON_ArrayForEach(col, cJSON_GetObjectItemCaseSensitive(r, "slices")) {
+        const cJSON *vals = cJSON_GetObjectItemCaseSensitive(col, "values");
+        int nv = cJSON_GetArraySize(vals), i = 0;
+        const cJSON **order = malloc((size_t)(nv ? nv : 1) * sizeof *order), *v;
+        if (!order) return;
+        cJSON_ArrayForEach(v, vals) order[i++] = v;
+        qsort(order, (size_t)nv, sizeof *order, cmp_slices_nfr);
+        printf("slice \"%s\", worst negative flip rate first:\n", cJSON_GetObjectItemCaseSensitive(col, "column")->valuestring);
+        printf("  %-16s %8s %8s %8s %8s %10s\n", "value", "n", "NFR", "BTC", "h1 acc", "acc change");
+        for (i = 0; i < nv; i++) {
+            const cJSON *kk = cJSON_GetObjectItemCaseSensitive(order[i], "counts");
+            printf("  %-16.16s %8.0f %8.4f %8.4f %8.4f %+10.4f\n",
+                   cJSON_GetObjectItemCaseSensitive(order[i], "value")->valuestring, num_or_nan(kk, "n"),
+                   num_or_nan(order[i], "nfr"), num_or_nan(order[i], "btc"), num_or_nan(order[i], "h1_accuracy"),
+                   num_or_nan(order[i], "accuracy_change"));
+        }
+        free(order);
+    }
+}
+
+int cmd_scores(const cli_args *a) {
+    static const char *const keys[] = {"h1", "h2", "y", "ids", "slices", "metadata", "num_classes", "threshold", NULL};
+    cJSON *in = cli_read_json(a->input);
+    if (!in) return 1;
+    int rc = 1, ncols = 0;
+    int32_t *h1 = NULL, *h2 = NULL, *y = NULL;
+    int64_t *ids = NULL;
+    const char **meta = NULL;
+    slice_col cols[64];
+    bcml_slice_column bcols[64];
+    char *json = NULL;
+    bcml_error e = {0};
+    int64_t n1, n2, ny, ni, nc;
+    double thr;
+    if (!cJSON_IsObject(in)) { rc = cli_fail("scores input must be a JSON object"); goto done; }
+    if (bcml__json_only_keys(in, keys, "scores input", &e) ||
+        bcml__json_int(in, "num_classes", 0, 0, 1, 65536, "scores input", &nc, &e) ||
+        bcml__json_num(in, "threshold", 0, 0.5, -1e30, 1e30, "scores input", &thr, &e))
+        goto fail;
+    if (!(y = cli_labels(cJSON_GetObjectItemCaseSensitive(in, "y"), "y", &ny, &e))) goto fail;
+    if (!(h1 = cli_labels_or_outputs(cJSON_GetObjectItemCaseSensitive(in, "h1"), "h1", thr, &n1, &e))) goto fail;
+    if (!(h2 = cli_labels_or_outputs(cJSON_GetObjectItemCaseSensitive(in, "h2"), "h2", thr, &n2, &e))) goto fail;
+    if (n1 != ny || n2 != ny) {
+        rc = cli_fail("scores input: \"h1\", \"h2\" and \"y\" must have the same length (got %lld, %lld, %lld)",
+                      (long long)n1, (long long)n2, (long long)ny);
+        goto done;
+    }
+    const cJSON *jids = cJSON_GetObjectItemCaseSensitive(in, "ids");
+    if (jids) {
+        if (!(ids = cli_ids(jids, "ids", &ni, &e))) goto fail;
+        if (ni != ny) { rc = cli_fail("scores input: \"ids\" has %lld entries, \"y\" has %lld", (long long)ni, (long long)ny); goto done; }
+    }
+    const cJSON *jmeta = cJSON_GetObjectItemCaseSensitive(in, "metadata");
+    if (jmeta) {
+        if (!cJSON_IsArray(jmeta) || cJSON_GetArraySize(jmeta) != ny) {
+            rc = cli_fail("scores input: \"metadata\" must be an array of %lld strings", (long long)ny);
+            goto done;
+        }
+        meta = malloc((size_t)(ny ? ny : 1) * sizeof(char *));
+        if (!meta) { rc = cli_fail("out of memory"); goto done; }
+        int64_t i = 0;
+        const cJSON *m;
+        cJSON_ArrayForEach(m, jmeta) {
+            if (!cJSON_IsString(m)) { rc = cli_fail("scores input: \"metadata\"[%lld] must be a string", (long long)i); goto done; }
+            meta[i++] = m->valuestring;
+        }
+    }
+    const cJSON *js = cJSON_GetObjectItemCaseSensitive(in, "slices");
+    if (js) {
+        if (cJSON_IsArray(js)) {
+            if (parse_slice_column(js, "slice", ny, &cols[ncols], &e)) goto fail;
+            ncols++;
+        } else if (cJSON_IsObject(js)) {
+            const cJSON *c;
+            cJSON_ArrayForEach(c, js) {
+                if (ncols == 64) { rc = cli_fail("scores input: more than 64 slice columns"); goto done; }
+                if (parse_slice_column(c, c->string, ny, &cols[ncols], &e)) goto fail;
+                ncols++;
+            }
+        } else {
+            rc = cli_fail("scores input: \"slices\" must be an array (one column) or an object of named columns");
+            goto done;
+        }
+        for (int i = 0; i < ncols; i++) bcols[i] = cols[i].col;
+    }
+    bcml_eval_input ev = {ny, h1, h2, y, ids, meta, (int)nc, ncols, bcols};
+    if (bcml_evaluation_json(&ev, &json, &e)) goto fail;
+    if (a->pretty) {
+        cJSON *r = cJSON_Parse(json);
+        if (r) print_summary(r);
+        cJSON_Delete(r);
+        rc = 0;
+    } else {
+        rc = cli_print_text(json);
+    }
+    goto done;
+fail:
+    rc = cli_fail_err(&e);
+done:
+    for (int i = 0; i < ncols; i++) free_slice_column(&cols[i]);
+    bcml_free(json);
+    cJSON_Delete(in);
+    free(h1);
+    free(h2);
+    free(y);
+    free(ids);
+    free(meta);
+    return rc;
+}

@@ -1,0 +1,52 @@
+/* internal.h - helpers shared by the library's source files; not part of the public API. */
+#ifndef BCML_INTERNAL_H
+#define BCML_INTERNAL_H
+
+#include "bcml.h"
+#include <stdint.h>
+#include <stdlib.h>
+
+/* Fills err (if any) and returns code; the message is printf-formatted. */
+bcml_status bcml__fail(bcml_error *err, bcml_status code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* Allocation of count * size bytes that fails (NULL) on overflow or beyond BCML_MAX_ALLOC. */
+#define BCML_MAX_ALLOC ((size_t)1 << 34)
+void *bcml__alloc(size_t count, size_t size);
+void *bcml__calloc(size_t count, size_t size);
+void *bcml__realloc(void *p, size_t count, size_t size);
+
+/* PCG32 (O'Neill): small, fast, and the same sequence on every platform. */
+typedef struct { uint64_t state, inc; } bcml_rng;
+
+static inline uint32_t bcml_rng_u32(bcml_rng *r) {
+    uint64_t old = r->state;
+    r->state = old * 6364136223846793005ULL + r->inc;
+    uint32_t x = (uint32_t)(((old >> 18) ^ old) >> 27);
+    uint32_t rot = (uint32_t)(old >> 59);
+    return (x >> rot) | (x << ((32u - rot) & 31u));
+}
+static inline void bcml_rng_seed(bcml_rng *r, uint64_t seed, uint64_t stream) {
+    r->state = 0;
+    r->inc = (stream << 1) | 1u;
+    bcml_rng_u32(r);
+    r->state += seed;
+    bcml_rng_u32(r);
+}
+/* Uniform in [0, 1) with 24 random bits, exactly representable as float. */
+static inline float bcml_rng_uniform(bcml_rng *r) { return (float)(bcml_rng_u32(r) >> 8) * (1.0f / 16777216.0f); }
+/* Uniform integer in [0, n) without modulo bias. */
+static inline uint32_t bcml_rng_below(bcml_rng *r, uint32_t n) {
+    uint32_t t = (0u - n) % n, x;
+    do { x = bcml_rng_u32(r); } while (x < t);
+    return x % n;
+}
+
+/* Random streams, so that each use of one seed draws its own independent sequence. */
+enum { BCML_STREAM_INIT = 1, BCML_STREAM_SHUFFLE = 2, BCML_STREAM_DROPOUT = 3, BCML_STREAM_DATA = 4,
+       BCML_STREAM_BOOTSTRAP = 5 };
+
+#endif /* BCML_INTERNAL_H */

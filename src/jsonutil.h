@@ -1,0 +1,19 @@
+/* jsonutil.h - reading typed, range-checked values from cJSON objects with errors that say where. */
+#ifndef BCML_JSONUTIL_H
+#define BCML_JSONUTIL_H
+
+#include "internal.h"
+#include <cjson/cJSON.h>
+
+/* Fails when obj has a key not in the NULL-terminated list `allowed`. */
+bcml_status bcml__json_only_keys(const cJSON *obj, const char *const *allowed, const char *where, bcml_error *err);
+/* Integer member in [lo, hi]; def when absent (required: absent is an error). */
+bcml_status bcml__json_int(const cJSON *obj, const char *key, int required, int64_t def, int64_t lo, int64_t hi,
+                           const char *where, int64_t *out, bcml_error *err);
+/* Finite number member in [lo, hi]; def when absent. */
+bcml_status bcml__json_num(const cJSON *obj, const char *key, int required, double def, double lo, double hi,
+                           const char *where, double *out, bcml_error *err);
+/* Parses text; on failure names the line and column. */
+bcml_status bcml__json_parse(const char *text, const char *what, cJSON **out, bcml_error *err);
+
+#endif /* BCML_JSONUTIL_H */

@@ -1,0 +1,139 @@
+/* layers.c - forward and backward passes of the layers models are built from. */
+#include "layers.h"
+#include "kernels.h"
+
+#include <string.h>
+
+void linear_forward(float *out, const float *inp, const float *w, const float *b, int B, int C, int OC) {
+    bcml_gemm(0, 1, B, OC, C, inp, C, w, C, out, OC, 0);
+    if (b) bcml_add_bias_rows(out, b, B, OC);
+}
+
+void linear_backward(float *dinp, float *dw, float *db, const float *dout, const float *inp, const float *w,
+                     int B, int C, int OC) {
+    if (dinp) bcml_gemm(0, 0, B, C, OC, dout, OC, w, C, dinp, C, 0);
+    bcml_gemm(1, 0, OC, C, B, dout, OC, inp, C, dw, C, 1);
+    if (db) bcml_sum_rows(db, dout, B, OC);
+}
+
+void relu_forward(float *out, const float *inp, int64_t n) {
+    for (int64_t i = 0; i < n; i++) out[i] = inp[i] > 0.0f ? inp[i] : 0.0f;
+}
+
+void relu_backward(float *dinp, const float *dout, const float *out, int64_t n) {
+    for (int64_t i = 0; i < n; i++) dinp[i] = out[i] > 0.0f ? dout[i] : 0.0f;
+}
+
+/* col[(c*K + kh)*K + kw][oh*OW + ow] = inp[c][oh*S - P + kh][ow*S - P + kw], 0 in the padding */
+static void im2col(float *col, const float *inp, int C, int H, int W, int K, int S, int P, int OH, int OW) {
+    for (int c = 0; c < C; c++)
+        for (int kh = 0; kh < K; kh++)
+            for (int kw = 0; kw < K; kw++) {
+                float *row = col + ((size_t)(c * K + kh) * K + kw) * OH * OW;
+                for (int oh = 0; oh < OH; oh++) {
+                    int h = oh * S - P + kh;
+                    for (int ow = 0; ow < OW; ow++) {
+                        int x = ow * S - P + kw;
+                        row[oh * OW + ow] = (h >= 0 && h < H && x >= 0 && x < W) ? inp[((size_t)c * H + h) * W + x] : 0.0f;
+                    }
+                }
+            }
+}
+
+/* the adjoint of im2col: dinp += scattered col */
+static void col2im(float *dinp, const float *col, int C, int H, int W, int K, int S, int P, int OH, int OW) {
+    for (int c = 0; c < C; c++)
+        for (int kh = 0; kh < K; kh++)
+            for (int kw = 0; kw < K; kw++) {
+                const float *row = col + ((size_t)(c * K + kh) * K + kw) * OH * OW;
+                for (int oh = 0; oh < OH; oh++) {
+                    int h = oh * S - P + kh;
+                    if (h < 0 || h >= H) continue;
+                    for (int ow = 0; ow < OW; ow++) {
+                        int x = ow * S - P + kw;
+                        if (x >= 0 && x < W) dinp[((size_t)c * H + h) * W + x] += row[oh * OW + ow];
+                    }
+                }
+            }
+}
+
+void conv2d_forward(float *out, const float *inp, const float *w, const float *b, float *col,
+                    int B, int C, int H, int W, int OC, int K, int S, int P) {
+    int OH = (H + 2 * P - K) / S + 1, OW = (W + 2 * P - K) / S + 1, CKK = C * K * K, OHW = OH * OW;
+    for (int n = 0; n < B; n++) {
+        float *o = out + (size_t)n * OC * OHW;
+        im2col(col, inp + (size_t)n * C * H * W, C, H, W, K, S, P, OH, OW);
+        bcml_gemm(0, 0, OC, OHW, CKK, w, CKK, col, OHW, o, OHW, 0);
+        if (b)
+            for (int oc = 0; oc < OC; oc++)
+                for (int j = 0; j < OHW; j++) o[(size_t)oc * OHW + j] += b[oc];
+    }
+}
+
+void conv2d_backward(float *dinp, float *dw, float *db, const float *dout, const float *inp, const float *w,
+                     float *col, int B, int C, int H, int W, int OC, int K, int S, int P) {
+    int OH = (H + 2 * P - K) / S + 1, OW = (W + 2 * P - K) / S + 1, CKK = C * K * K, OHW = OH * OW;
+    for (int n = 0; n < B; n++) {
+        const float *d = dout + (size_t)n * OC * OHW;
+        im2col(col, inp + (size_t)n * C * H * W, C, H, W, K, S, P, OH, OW);
+        bcml_gemm(0, 1, OC, CKK, OHW, d, OHW, col, OHW, dw, CKK, 1);
+        if (db)
+            for (int oc = 0; oc < OC; oc++)
+                for (int j = 0; j < OHW; j++) db[oc] += d[(size_t)oc * OHW + j];
+        if (dinp) {
+            float *di = dinp + (size_t)n * C * H * W;
+            bcml_gemm(1, 0, CKK, OHW, OC, w, CKK, d, OHW, col, OHW, 0);
+            memset(di, 0, (size_t)C * H * W * sizeof(float));
+            col2im(di, col, C, H, W, K, S, P, OH, OW);
+        }
+    }
+}
+
+void maxpool2d_forward(float *out, int32_t *idx, const float *inp, int B, int C, int H, int W, int K, int S) {
+    int OH = (H - K) / S + 1, OW = (W - K) / S + 1;
+    for (int64_t plane = 0; plane < (int64_t)B * C; plane++) {
+        const float *in = inp + plane * H * W;
+        float *o = out + plane * OH * OW;
+        int32_t *ix = idx + plane * OH * OW;
+        for (int oh = 0; oh < OH; oh++)
+            for (int ow = 0; ow < OW; ow++) {
+                int best = oh * S * W + ow * S;
+                for (int kh = 0; kh < K; kh++)
+                    for (int kw = 0; kw < K; kw++) {
+                        int at = (oh * S + kh) * W + ow * S + kw;
+                        if (in[at] > in[best] || in[at] != in[at]) best = at; /* NaN propagates, like PyTorch */
+                    }
+                o[oh * OW + ow] = in[best];
+                ix[oh * OW + ow] = best;
+            }
+    }
+}
+
+void maxpool2d_backward(float *dinp, const float *dout, const int32_t *idx, int B, int C, int H, int W, int OH,
+                        int OW) {
+    memset(dinp, 0, (size_t)B * C * H * W * sizeof(float));
+    for (int64_t plane = 0; plane < (int64_t)B * C; plane++) {
+        float *di = dinp + plane * H * W;
+        const float *d = dout + plane * OH * OW;
+        const int32_t *ix = idx + plane * OH * OW;
+        for (int j = 0; j < OH * OW; j++) di[ix[j]] += d[j];
+    }
+}
+
+void dropout_forward(float *out, float *mask, const float *inp, int B, int D, int channels, float p, bcml_rng *rng) {
+    float keep = 1.0f / (1.0f - p);
+    int groups = channels > 0 ? channels : D, plane = D / groups;
+    for (int n = 0; n < B; n++)
+        for (int g = 0; g < groups; g++) {
+            float m = bcml_rng_uniform(rng) < p ? 0.0f : keep;
+            size_t at = (size_t)n * D + (size_t)g * plane;
+            for (int j = 0; j < plane; j++) {
+                mask[at + j] = m;
+                out[at + j] = inp[at + j] * m;
+            }
+        }
+}
+
+void dropout_backward(float *dinp, const float *dout, const float *mask, int64_t n) {
+    for (int64_t i = 0; i < n; i++) dinp[i] = dout[i] * mask[i];
+}

@@ -1,0 +1,287 @@
+/* scores.c - compatibility scores from labels: pooled 2x2 counts, BTC/BEC/flip rates, Wilson intervals,
+ * and the full evaluation record (error overlap, per class, per slice, error instances) as JSON. */
+#include "internal.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <string.h>
+
+#define MAX_CLASSES 65536
+
+static double ratio(int64_t num, int64_t den) { return den > 0 ? (double)num / (double)den : NAN; }
+
+void bcml_wilson(int64_t k, int64_t n, double ci[2]) {
+    if (n <= 0) { ci[0] = ci[1] = NAN; return; }
+    const double z = 1.959963984540054; /* two-sided 95% */
+    double p = (double)k / n, z2n = z * z / n;
+    double den = 1.0 + z2n, centre = (p + z2n / 2.0) / den;
+    double half = z * sqrt(p * (1.0 - p) / n + z2n / (4.0 * n)) / den;
+    ci[0] = centre - half < 0 ? 0 : centre - half;
+    ci[1] = centre + half > 1 ? 1 : centre + half;
+}
+
+void bcml_compat_from_counts(const bcml_counts *k, bcml_compat *o) {
+    memset(o, 0, sizeof *o);
+    o->k = *k;
+    o->btc = ratio(k->a, k->a + k->b);
+    o->bec = ratio(k->d, k->b + k->d);
+    o->bec_upstream = ratio(k->d, k->c + k->d);
+    o->nfr = ratio(k->b, k->n);
+    o->pfr = ratio(k->c, k->n);
+    o->nfi = ratio(k->b, k->b + k->d);
+    o->pfi = ratio(k->c, k->a + k->c);
+    o->h1_accuracy = ratio(k->a + k->b, k->n);
+    o->h2_accuracy = ratio(k->a + k->c, k->n);
+    /* flips expected if the two models erred independently: acc1 * err2 */
+    double expected = o->h1_accuracy * (1.0 - o->h2_accuracy);
+    o->nfr_relative = expected > 0 ? o->nfr / expected : NAN;
+    bcml_wilson(k->a, k->a + k->b, o->btc_ci);
+    bcml_wilson(k->d, k->b + k->d, o->bec_ci);
+    bcml_wilson(k->b, k->n, o->nfr_ci);
+}
+
+static void count_one(bcml_counts *k, int32_t h1, int32_t h2, int32_t y) {
+    k->n++;
+    int r1 = h1 == y, r2 = h2 == y;
+    if (r1 && r2) k->a++;
+    else if (r1) k->b++;
+    else if (r2) k->c++;
+    else { k->d++; k->d_same += h1 == h2; }
+}
+
+static bcml_status check_labels(const char *what, const int32_t *v, int64_t n, int num_classes, bcml_error *err) {
+    for (int64_t i = 0; i < n; i++) {
+        if (v[i] < 0) return bcml__fail(err, BCML_EINVAL, "%s[%lld] = %d: labels must be >= 0", what, (long long)i, v[i]);
+        if (v[i] >= num_classes)
+            return bcml__fail(err, BCML_EINVAL, "%s[%lld] = %d: labels must be below %d", what, (long long)i, v[i],
+                              num_classes);
+    }
+    return BCML_OK;
+}
+
+bcml_status bcml_counts_compute(int64_t n, const int32_t *h1, const int32_t *h2, const int32_t *y, bcml_counts *out,
+                                bcml_error *err) {
+    memset(out, 0, sizeof *out);
+    if (n < 0 || (n > 0 && (!h1 || !h2 || !y))) return bcml__fail(err, BCML_EINVAL, "scores: missing labels");
+    bcml_status s;
+    if ((s = check_labels("h1", h1, n, INT32_MAX, err)) || (s = check_labels("h2", h2, n, INT32_MAX, err)) ||
+        (s = check_labels("y", y, n, INT32_MAX, err)))
+        return s;
+    for (int64_t i = 0; i < n; i++) count_one(out, h1[i], h2[i], y[i]);
+    return BCML_OK;
+}
+
+/* ---------------------------------------------------------------- JSON record */
+
+static void add_num(cJSON *o, const char *key, double v) {
+    if (isfinite(v)) cJSON_AddNumberToObject(o, key, v);
+    else cJSON_AddNullToObject(o, key);
+}
+
+static void add_ci(cJSON *o, const char *key, const double ci[2]) {
+    if (!isfinite(ci[0])) { cJSON_AddNullToObject(o, key); return; }
+    cJSON *a = cJSON_AddArrayToObject(o, key);
+    cJSON_AddItemToArray(a, cJSON_CreateNumber(ci[0]));
+    cJSON_AddItemToArray(a, cJSON_CreateNumber(ci[1]));
+}
+
+/* bcml's own score fields; btc/bec too unless the caller already wrote them under upstream's keys */
+static void add_compat(cJSON *o, const bcml_compat *c, int with_btc_bec) {
+    cJSON *k = cJSON_AddObjectToObject(o, "counts");
+    cJSON_AddNumberToObject(k, "n", (double)c->k.n);
+    cJSON_AddNumberToObject(k, "both_correct", (double)c->k.a);
+    cJSON_AddNumberToObject(k, "negative_flips", (double)c->k.b);
+    cJSON_AddNumberToObject(k, "positive_flips", (double)c->k.c);
+    cJSON_AddNumberToObject(k, "both_wrong", (double)c->k.d);
+    cJSON_AddNumberToObject(k, "both_wrong_same_label", (double)c->k.d_same);
+    if (with_btc_bec) {
+        add_num(o, "btc", c->btc);
+        add_num(o, "bec", c->bec);
+    }
+    add_num(o, "bec_upstream", c->bec_upstream);
+    add_num(o, "nfr", c->nfr);
+    add_num(o, "pfr", c->pfr);
+    add_num(o, "nfi", c->nfi);
+    add_num(o, "pfi", c->pfi);
+    add_num(o, "nfr_relative", c->nfr_relative);
+    add_num(o, "h1_accuracy", c->h1_accuracy);
+    add_num(o, "h2_accuracy", c->h2_accuracy);
+    add_num(o, "accuracy_change", c->h2_accuracy - c->h1_accuracy);
+    cJSON *ci = cJSON_AddObjectToObject(o, "intervals");
+    cJSON_AddStringToObject(ci, "method", "wilson-95");
+    add_ci(ci, "btc", c->btc_ci);
+    add_ci(ci, "bec", c->bec_ci);
+    add_ci(ci, "nfr", c->nfr_ci);
+}
+
+bcml_status bcml_compat_json(const bcml_compat *c, char **json, bcml_error *err) {
+    cJSON *o = cJSON_CreateObject();
+    if (o) add_compat(o, c, 1);
+    *json = o ? cJSON_PrintUnformatted(o) : NULL;
+    cJSON_Delete(o);
+    return *json ? BCML_OK : bcml__fail(err, BCML_ENOMEM, "scores: out of memory writing JSON");
+}
+
+static int cmp_i64(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static bcml_status check_input(const bcml_eval_input *in, int *num_classes, bcml_error *err) {
+    if (!in || in->n < 0) return bcml__fail(err, BCML_EINVAL, "evaluation: no input");
+    if (in->n > 0 && (!in->h1 || !in->h2 || !in->y)) return bcml__fail(err, BCML_EINVAL, "evaluation: missing labels");
+    int C = in->num_classes;
+    if (C < 0 || C > MAX_CLASSES) return bcml__fail(err, BCML_EINVAL, "evaluation: num_classes must be 1 to %d", MAX_CLASSES);
+    bcml_status s;
+    int lim = C ? C : MAX_CLASSES;
+    if ((s = check_labels("h1", in->h1, in->n, lim, err)) || (s = check_labels("h2", in->h2, in->n, lim, err)) ||
+        (s = check_labels("y", in->y, in->n, lim, err)))
+        return s;
+    if (!C)
+        for (int64_t i = 0; i < in->n; i++) {
+            int m = in->h1[i] > in->h2[i] ? in->h1[i] : in->h2[i];
+            m = m > in->y[i] ? m : in->y[i];
+            if (m + 1 > C) C = m + 1;
+        }
+    *num_classes = C;
+    if (in->ids && in->n > 1) {
+        int64_t *sorted = bcml__alloc((size_t)in->n, sizeof(int64_t));
+        if (!sorted) return bcml__fail(err, BCML_ENOMEM, "evaluation: out of memory");
+        memcpy(sorted, in->ids, (size_t)in->n * sizeof(int64_t));
+        qsort(sorted, (size_t)in->n, sizeof(int64_t), cmp_i64);
+        for (int64_t i = 1; i < in->n; i++)
+            if (sorted[i] == sorted[i - 1]) {
+                int64_t dup = sorted[i], first = -1, second = -1;
+                free(sorted);
+                for (int64_t j = 0; j < in->n; j++)
+                    if (in->ids[j] == dup) { if (first < 0) first = j; else { second = j; break; } }
+                return bcml__fail(err, BCML_EINVAL, "evaluation: id %lld appears more than once (instances %lld and %lld)",
+                                  (long long)dup, (long long)first, (long long)second);
+            }
+        free(sorted);
+    }
+    for (int c = 0; c < in->num_slice_columns; c++) {
+        const bcml_slice_column *sc = &in->slices[c];
+        if (!sc->name || !sc->value || sc->num_values < 1 || !sc->names)
+            return bcml__fail(err, BCML_EINVAL, "evaluation: slice column %d is incomplete", c);
+        for (int64_t i = 0; i < in->n; i++)
+            if (sc->value[i] < 0 || sc->value[i] >= sc->num_values)
+                return bcml__fail(err, BCML_EINVAL, "evaluation: slice column \"%s\" instance %lld has value index %d, "
+                                  "expected 0..%d", sc->name, (long long)i, sc->value[i], sc->num_values - 1);
+    }
+    return BCML_OK;
+}
+
+static cJSON *accuracy_by_class(const bcml_eval_input *in, const int32_t *pred, int C, const int64_t *count,
+                                const int64_t *right) {
+    cJSON *arr = cJSON_CreateArray();
+    cJSON **ids = calloc((size_t)C, sizeof(cJSON *));
+    if (!ids) return arr;
+    for (int k = 0; k < C; k++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "class", k);
+        add_num(o, "accuracy", ratio(right[k], count[k]));
+        ids[k] = cJSON_AddArrayToObject(o, "error_instance_ids");
+        cJSON_AddItemToArray(arr, o);
+    }
+    for (int64_t i = 0; i < in->n; i++)
+        if (pred[i] != in->y[i])
+            cJSON_AddItemToArray(ids[in->y[i]], cJSON_CreateNumber((double)(in->ids ? in->ids[i] : i)));
+    free(ids);
+    return arr;
+}
+
+bcml_status bcml_evaluation_json(const bcml_eval_input *in, char **json, bcml_error *err) {
+    *json = NULL;
+    int C = 0;
+    bcml_status s = check_input(in, &C, err);
+    if (s) return s;
+    int64_t n = in->n;
+    int64_t *cls = bcml__calloc((size_t)C * 4, sizeof(int64_t)); /* per class: count, h1 right, h2 right, seen order */
+    cJSON *root = cJSON_CreateObject();
+    cJSON **incompat = bcml__calloc((size_t)C, sizeof(cJSON *));
+    if (!cls || !root || !incompat) { s = bcml__fail(err, BCML_ENOMEM, "evaluation: out of memory"); goto done; }
+    int64_t *count = cls, *right1 = cls + C, *right2 = cls + 2 * C;
+
+    bcml_counts k;
+    memset(&k, 0, sizeof k);
+    cJSON *overlap = cJSON_AddArrayToObject(root, "models_error_overlap");
+    cJSON *e1 = cJSON_CreateArray(), *e2 = cJSON_CreateArray(), *e12 = cJSON_CreateArray();
+    cJSON_AddItemToArray(overlap, e1);
+    cJSON_AddItemToArray(overlap, e2);
+    cJSON_AddItemToArray(overlap, e12);
+    cJSON *by_class = cJSON_AddArrayToObject(root, "h2_incompatible_instance_ids_by_class");
+    cJSON *errors = cJSON_CreateArray();
+    for (int64_t i = 0; i < n; i++) {
+        int32_t y = in->y[i], p1 = in->h1[i], p2 = in->h2[i];
+        double id = (double)(in->ids ? in->ids[i] : i);
+        count_one(&k, p1, p2, y);
+        count[y]++;
+        right1[y] += p1 == y;
+        right2[y] += p2 == y;
+        if (p1 != y) cJSON_AddItemToArray(e1, cJSON_CreateNumber(id));
+        if (p2 != y) cJSON_AddItemToArray(e2, cJSON_CreateNumber(id));
+        if (p1 != y && p2 != y) cJSON_AddItemToArray(e12, cJSON_CreateNumber(id));
+        if (p1 == y && p2 != y) { /* incompatible: h1 right, h2 wrong; classes in first-seen order */
+            if (!incompat[y]) {
+                cJSON *o = cJSON_CreateObject();
+                cJSON_AddNumberToObject(o, "class", y);
+                incompat[y] = cJSON_AddArrayToObject(o, "incompatibleInstanceIds");
+                cJSON_AddItemToArray(by_class, o);
+            }
+            cJSON_AddItemToArray(incompat[y], cJSON_CreateNumber(id));
+        }
+        if (p1 != y || p2 != y) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddNumberToObject(o, "instance_id", id);
+            cJSON_AddStringToObject(o, "metadata", in->metadata && in->metadata[i] ? in->metadata[i] : "");
+            cJSON_AddNumberToObject(o, "h1_prediction", p1);
+            cJSON_AddNumberToObject(o, "h2_prediction", p2);
+            cJSON_AddNumberToObject(o, "ground_truth", y);
+            cJSON_AddItemToArray(errors, o);
+        }
+    }
+    cJSON *sorted = cJSON_AddArrayToObject(root, "sorted_classes");
+    for (int c = 0; c < C; c++)
+        if (count[c]) cJSON_AddItemToArray(sorted, cJSON_CreateNumber(c));
+    cJSON_AddItemToObject(root, "h1_accuracy_by_class", accuracy_by_class(in, in->h1, C, count, right1));
+    cJSON_AddItemToObject(root, "h2_accuracy_by_class", accuracy_by_class(in, in->h2, C, count, right2));
+    bcml_compat pooled;
+    bcml_compat_from_counts(&k, &pooled);
+    add_num(root, "h2_performance", pooled.h2_accuracy);
+    add_num(root, "btc", pooled.btc);
+    add_num(root, "bec", pooled.bec);
+    cJSON_AddItemToObject(root, "error_instances", errors);
+    cJSON_AddNumberToObject(root, "dataset_size", (double)n);
+    /* bcml's additions */
+    add_num(root, "h1_performance", pooled.h1_accuracy);
+    cJSON_AddNumberToObject(root, "num_classes", C);
+    add_compat(root, &pooled, 0);
+    cJSON *slices = cJSON_AddArrayToObject(root, "slices");
+    for (int c = 0; c < in->num_slice_columns; c++) {
+        const bcml_slice_column *sc = &in->slices[c];
+        bcml_counts *per = bcml__calloc((size_t)sc->num_values, sizeof(bcml_counts));
+        if (!per) { s = bcml__fail(err, BCML_ENOMEM, "evaluation: out of memory"); goto done; }
+        for (int64_t i = 0; i < n; i++) count_one(&per[sc->value[i]], in->h1[i], in->h2[i], in->y[i]);
+        cJSON *col = cJSON_CreateObject();
+        cJSON_AddStringToObject(col, "column", sc->name);
+        cJSON *vals = cJSON_AddArrayToObject(col, "values");
+        for (int v = 0; v < sc->num_values; v++) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddStringToObject(o, "value", sc->names[v] ? sc->names[v] : "");
+            bcml_compat sco;
+            bcml_compat_from_counts(&per[v], &sco);
+            add_compat(o, &sco, 1);
+            cJSON_AddItemToArray(vals, o);
+        }
+        cJSON_AddItemToArray(slices, col);
+        free(per);
+    }
+    *json = cJSON_PrintUnformatted(root);
+    if (!*json) s = bcml__fail(err, BCML_ENOMEM, "evaluation: out of memory writing JSON");
+done:
+    cJSON_Delete(root);
+    free(cls);
+    free(incompat);
+    return s;
+}

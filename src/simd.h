@@ -1,0 +1,55 @@
+/* simd.h - one 4-lane float vector type for every build, so each kernel is written once.
+ *
+ * wasm SIMD128 when compiling with -msimd128, SSE2 on x86, NEON on ARM, otherwise a plain struct that the
+ * scalar build uses. Only lane-wise add and mul are offered: every lane does exactly what a scalar loop
+ * would do, in the same order, so all builds produce bit-identical results (no FMA: builds use
+ * -ffp-contract=off and no instruction set here fuses).
+ */
+#ifndef BCML_SIMD_H
+#define BCML_SIMD_H
+
+#if defined(__wasm_simd128__) && !defined(BCML_NO_SIMD)
+#include <wasm_simd128.h>
+#define BCML_SIMD_NAME "wasm-simd128"
+typedef v128_t vf4;
+#define vf4_load(p) wasm_v128_load(p)
+#define vf4_store(p, v) wasm_v128_store((p), (v))
+#define vf4_splat(x) wasm_f32x4_splat(x)
+#define vf4_add(a, b) wasm_f32x4_add((a), (b))
+#define vf4_mul(a, b) wasm_f32x4_mul((a), (b))
+
+#elif (defined(__SSE2__) || defined(_M_X64)) && !defined(BCML_NO_SIMD)
+#include <emmintrin.h>
+#define BCML_SIMD_NAME "sse2"
+typedef __m128 vf4;
+#define vf4_load(p) _mm_loadu_ps(p)
+#define vf4_store(p, v) _mm_storeu_ps((p), (v))
+#define vf4_splat(x) _mm_set1_ps(x)
+#define vf4_add(a, b) _mm_add_ps((a), (b))
+#define vf4_mul(a, b) _mm_mul_ps((a), (b))
+
+#elif defined(__ARM_NEON) && !defined(BCML_NO_SIMD)
+#include <arm_neon.h>
+#define BCML_SIMD_NAME "neon"
+typedef float32x4_t vf4;
+#define vf4_load(p) vld1q_f32(p)
+#define vf4_store(p, v) vst1q_f32((p), (v))
+#define vf4_splat(x) vdupq_n_f32(x)
+#define vf4_add(a, b) vaddq_f32((a), (b))
+#define vf4_mul(a, b) vmulq_f32((a), (b)) /* vmulq + vaddq, never vmlaq: keeps rounding per lane */
+
+#else
+#define BCML_SIMD_NAME "scalar"
+typedef struct { float v[4]; } vf4;
+static inline vf4 vf4_load(const float *p) { vf4 r = {{p[0], p[1], p[2], p[3]}}; return r; }
+static inline void vf4_store(float *p, vf4 a) { p[0] = a.v[0]; p[1] = a.v[1]; p[2] = a.v[2]; p[3] = a.v[3]; }
+static inline vf4 vf4_splat(float x) { vf4 r = {{x, x, x, x}}; return r; }
+static inline vf4 vf4_add(vf4 a, vf4 b) {
+    vf4 r = {{a.v[0] + b.v[0], a.v[1] + b.v[1], a.v[2] + b.v[2], a.v[3] + b.v[3]}}; return r;
+}
+static inline vf4 vf4_mul(vf4 a, vf4 b) {
+    vf4 r = {{a.v[0] * b.v[0], a.v[1] * b.v[1], a.v[2] * b.v[2], a.v[3] * b.v[3]}}; return r;
+}
+#endif
+
+#endif /* BCML_SIMD_H */

@@ -1,0 +1,107 @@
+/* test_kernels.c - GEMM against references (all transposes, block edges), exp/log accuracy, softmax. */
+#include "check.h"
+#include "../../src/fmath.h"
+#include "../../src/internal.h"
+#include "../../src/kernels.h"
+
+#include <stdlib.h>
+
+static float rnd(bcml_rng *r) { return 2.0f * bcml_rng_uniform(r) - 1.0f; }
+
+static float opa(int ta, const float *A, int lda, int i, int k) { return ta ? A[k * lda + i] : A[i * lda + k]; }
+
+/* The order GEMM promises: within each 256-long block of K, products added left to right from 0 in float;
+ * blocks then added to C in order. Same bits expected. */
+static float same_order(int ta, int tb, int i, int j, int K, const float *A, int lda, const float *B, int ldb, float c0,
+                        int acc) {
+    float c = acc ? c0 : 0.0f;
+    for (int k0 = 0; k0 < K; k0 += 256) {
+        float s = 0.0f;
+        for (int k = k0; k < K && k < k0 + 256; k++) s = s + opa(ta, A, lda, i, k) * opa(!tb, B, ldb, j, k);
+        c = (k0 == 0 && !acc) ? s : c + s;
+    }
+    return c;
+}
+
+static void gemm_case(int ta, int tb, int M, int N, int K, int acc, bcml_rng *r) {
+    int lda = ta ? M : K, ldb = tb ? K : N;
+    float *A = malloc(sizeof(float) * (size_t)M * K + 4), *B = malloc(sizeof(float) * (size_t)K * N + 4);
+    float *C = malloc(sizeof(float) * (size_t)M * N + 4), *C0 = malloc(sizeof(float) * (size_t)M * N + 4);
+    for (int i = 0; i < M * K; i++) A[i] = rnd(r);
+    for (int i = 0; i < K * N; i++) B[i] = rnd(r);
+    for (int i = 0; i < M * N; i++) C[i] = C0[i] = rnd(r);
+    bcml_gemm(ta, tb, M, N, K, A, lda, B, ldb, C, N, acc);
+    int exact = 1;
+    double maxerr = 0;
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < N; j++) {
+            double ref = acc ? C0[i * N + j] : 0.0;
+            for (int k = 0; k < K; k++) ref += (double)opa(ta, A, lda, i, k) * opa(!tb, B, ldb, j, k);
+            double e = fabs(C[i * N + j] - ref);
+            if (e > maxerr) maxerr = e;
+            if (C[i * N + j] != same_order(ta, tb, i, j, K, A, lda, B, ldb, C0[i * N + j], acc)) exact = 0;
+        }
+    CHECK(maxerr < 1e-4 * (K > 1 ? K : 1));
+    CHECK(exact);
+    if (!exact || maxerr >= 1e-4 * (K > 1 ? K : 1))
+        fprintf(stderr, "  gemm ta=%d tb=%d M=%d N=%d K=%d acc=%d: maxerr %g exact %d\n", ta, tb, M, N, K, acc, maxerr, exact);
+    free(A); free(B); free(C); free(C0);
+}
+
+static void test_gemm(void) {
+    bcml_rng r;
+    bcml_rng_seed(&r, 42, 1);
+    const int sizes[][3] = {{1, 1, 1}, {3, 5, 7}, {4, 8, 16}, {13, 17, 29}, {64, 10, 50}, {70, 33, 300},
+                            {5, 530, 9}, {129, 9, 513}, {2, 3, 0}};
+    for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++)
+        for (int ta = 0; ta < 2; ta++)
+            for (int tb = 0; tb < 2; tb++)
+                for (int acc = 0; acc < 2; acc++) gemm_case(ta, tb, sizes[s][0], sizes[s][1], sizes[s][2], acc, &r);
+}
+
+static void test_math(void) {
+    double max_exp = 0, max_log = 0;
+    for (float x = -87.0f; x < 88.5f; x += 0.0137f) {
+        double e = fabs(bcml_expf(x) - exp((double)x)) / exp((double)x);
+        if (e > max_exp) max_exp = e;
+    }
+    for (float x = 1e-37f; x < 3e38f; x *= 1.0173f) {
+        double ref = log((double)x), e = fabs(bcml_logf(x) - ref) / (fabs(ref) > 1e-3 ? fabs(ref) : 1e-3);
+        if (e > max_log) max_log = e;
+    }
+    CHECK(max_exp < 3e-7);
+    CHECK(max_log < 3e-7);
+    CHECK(bcml_expf(-1000.0f) == 0.0f);
+    CHECK(isinf(bcml_expf(1000.0f)));
+    CHECK(bcml_expf(0.0f) == 1.0f);
+    CHECK(bcml_logf(1.0f) == 0.0f);
+    CHECK(isinf(bcml_logf(0.0f)) && bcml_logf(0.0f) < 0);
+    CHECK(isnan(bcml_logf(-1.0f)));
+    CHECK_NEAR(bcml_logf(1e-40f), log(1e-40), 1e-5); /* denormal input */
+    CHECK_NEAR(bcml_softplusf(100.0f), 100.0, 1e-7);
+    CHECK_NEAR(bcml_softplusf(-100.0f), exp(-100.0), 1e-30);
+    CHECK_NEAR(bcml_sigmoidf(-100.0f), 0.0, 1e-30);
+    CHECK_NEAR(bcml_sigmoidf(2.0f), 1.0 / (1.0 + exp(-2.0)), 1e-7);
+}
+
+static void test_softmax(void) {
+    float z[4] = {1000.0f, 999.0f, -5.0f, 1000.0f}, p[4], lp[4];
+    int am = bcml_softmax_row(z, 4, p, lp);
+    CHECK(am == 0); /* first maximal index on ties, like torch */
+    double s = 0;
+    for (int j = 0; j < 4; j++) s += p[j];
+    CHECK_NEAR(s, 1.0, 1e-6);
+    double lse = 1000.0 + log(2.0 + exp(-1.0) + exp(-1005.0));
+    CHECK_NEAR(lp[1], 999.0 - lse, 1e-6);
+    CHECK(isfinite(lp[2]));
+    float nanrow[2] = {0.0f, NAN};
+    CHECK(bcml_argmax(nanrow, 2) == -1);
+}
+
+int main(void) {
+    printf("kernels built for %s\n", bcml_simd_name());
+    test_gemm();
+    test_math();
+    test_softmax();
+    return check_report("kernels");
+}
