@@ -73,6 +73,7 @@ typedef struct {
     double temperature;       /* focal distillation temperature T (100) */
     bcml_reduction reduction; /* applies to the base term only, as upstream */
     int binary_logits;        /* binary losses: h1/h2 hold logits instead of probabilities */
+    int pypi_1_4_2;           /* the PyPI 1.4.2 release's NLL normalisations: NE-NLL mean over S, SI-NLL a sum */
 } bcml_loss_opts;
 
 /* Fills defaults for a loss kind. */

@@ -180,7 +180,11 @@ static bcml_status loss_multiclass(const bcml_loss_opts *o, int n, int c, const 
 
     double diss_scale = 0.0;
     switch (k) {
-    case BCML_LOSS_NEW_ERROR_NLL: case BCML_LOSS_STRICT_IMITATION_NLL: case BCML_LOSS_FOCAL_DISTILLATION:
+    case BCML_LOSS_NEW_ERROR_NLL:
+        diss_scale = o->pypi_1_4_2 ? (support ? 1.0 / support : 0.0) : 1.0 / n; break;
+    case BCML_LOSS_STRICT_IMITATION_NLL:
+        diss_scale = o->pypi_1_4_2 ? 1.0 : 1.0 / n; break;
+    case BCML_LOSS_FOCAL_DISTILLATION:
         diss_scale = 1.0 / n; break;
     case BCML_LOSS_NEW_ERROR_CROSS_ENTROPY: case BCML_LOSS_STRICT_IMITATION_CROSS_ENTROPY:
         diss_scale = support ? 1.0 / support : 0.0; break;

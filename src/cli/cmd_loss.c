@@ -22,7 +22,7 @@ static int parse_reduction(const cJSON *in, bcml_reduction *r, bcml_error *e) {
 
 int cmd_loss(const cli_args *a) {
     static const char *const keys[] = {"loss", "lambda_c", "h1", "h2", "y", "pivot", "num_classes", "alpha", "beta",
-                                       "temperature", "reduction", "logits", NULL};
+                                       "temperature", "reduction", "logits", "variant", NULL};
     cJSON *in = cli_read_json(a->input);
     if (!in) return 1;
     int rc = 1;
@@ -49,6 +49,13 @@ int cmd_loss(const cli_args *a) {
     const cJSON *lg = cJSON_GetObjectItemCaseSensitive(in, "logits");
     if (lg && !cJSON_IsBool(lg)) { rc = cli_fail("loss input: \"logits\" must be true or false"); goto done; }
     o.binary_logits = lg && cJSON_IsTrue(lg);
+    const cJSON *variant = cJSON_GetObjectItemCaseSensitive(in, "variant");
+    if (variant && !(cJSON_IsString(variant) &&
+                     (strcmp(variant->valuestring, "head") == 0 || strcmp(variant->valuestring, "pypi-1.4.2") == 0))) {
+        rc = cli_fail("loss input: \"variant\" must be \"head\" (default) or \"pypi-1.4.2\"");
+        goto done;
+    }
+    o.pypi_1_4_2 = variant && strcmp(variant->valuestring, "pypi-1.4.2") == 0;
     if (!(h2 = cli_matrix(cJSON_GetObjectItemCaseSensitive(in, "h2"), "h2", &n, &c, &e))) goto fail;
     if (!(y = cli_labels(cJSON_GetObjectItemCaseSensitive(in, "y"), "y", &ny, &e))) goto fail;
     if (ny != n) { rc = cli_fail("loss input: \"y\" has %lld labels, \"h2\" has %lld rows", (long long)ny, (long long)n); goto done; }

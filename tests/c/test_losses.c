@@ -59,6 +59,17 @@ static void test_golden_multiclass(void) {
     }
     CHECK_NEAR(loss_of(BCML_LOSS_STRICT_IMITATION_KL, 0, 0.5, 5, 3, A1_h1, A1_h2, A1_y), 1.228444042796 + 0.5 * kl / 9, tol);
     CHECK(kl > 0.01);
+    /* the PyPI 1.4.2 release's normalisations (reference A.1, last rows) */
+    bcml_loss_opts o;
+    double v = 0;
+    bcml_loss_opts_init(&o, BCML_LOSS_NEW_ERROR_NLL);
+    o.lambda_c = 0.5;
+    o.pypi_1_4_2 = 1;
+    CHECK_OK(bcml_loss(&o, 5, 3, A1_h1, A1_h2, A1_y, &v, NULL, &err));
+    CHECK_NEAR(v, 1.571869363364, tol);
+    o.kind = BCML_LOSS_STRICT_IMITATION_NLL;
+    CHECK_OK(bcml_loss(&o, 5, 3, A1_h1, A1_h2, A1_y, &v, NULL, &err));
+    CHECK_NEAR(v, 2.662701475229, tol);
     /* lambda_c above 1 is allowed and scales the dissonance linearly */
     double d1 = loss_of(BCML_LOSS_NEW_ERROR_NLL, 0, 1.0, 5, 3, A1_h1, A1_h2, A1_y) - 1.228444042796;
     CHECK_NEAR(loss_of(BCML_LOSS_NEW_ERROR_NLL, 0, 3.0, 5, 3, A1_h1, A1_h2, A1_y), 1.228444042796 + 3 * d1, tol);

@@ -37,6 +37,8 @@ for (const bin of bins) {
       assert.equal(r.json.grad.length, 5);
       assert.equal(r.json.grad[0].length, 3);
     }
+    near(run(bin, ['loss'], { ...base, loss: 'strict-imitation-nll', variant: 'pypi-1.4.2' }).json.value, 2.662701475229);
+    near(run(bin, ['loss'], { ...base, loss: 'new-error-nll', variant: 'pypi-1.4.2' }).json.value, 1.571869363364);
     const b = { lambda_c: 0.5, y: [1, 0, 1, 1], h1: [0.8581489351, 0.278884822, 0.4378234991, 0.785834983],
       h2: [0.4750208125, 0.3893607661, 0.6058736684, 0.7685247835] };
     near(run(bin, ['loss'], { ...b, loss: 'new-error-bce' }).json.value, 0.750657642899);
