@@ -236,6 +236,15 @@ typedef struct {
     const char *const *names;  /* [num_values] value names, e.g. "75+" */
 } bcml_slice_column;
 
+/* Performance metrics for the y-axis of the trade-off plots. */
+typedef enum { BCML_METRIC_ACCURACY = 0, BCML_METRIC_BALANCED_ACCURACY, BCML_METRIC_MACRO_F1 } bcml_metric;
+const char *bcml_metric_name(bcml_metric m); /* "accuracy", "balanced-accuracy", "macro-f1" */
+bcml_status bcml_metric_from_name(const char *name, bcml_metric *m, bcml_error *err);
+/* The metric of predictions against labels (classes 0..num_classes-1); NaN when undefined (n == 0).
+ * Balanced accuracy averages recall over the classes present in y; macro-F1 averages F1 over the classes
+ * present in y or in the predictions. */
+double bcml_metric_value(bcml_metric m, int64_t n, const int32_t *pred, const int32_t *y, int num_classes);
+
 typedef struct {
     int64_t n;
     const int32_t *h1, *h2, *y;        /* [n] predicted and true labels */
@@ -244,13 +253,92 @@ typedef struct {
     int num_classes;                   /* 0: 1 + the largest label seen */
     int num_slice_columns;
     const bcml_slice_column *slices;
+    bcml_metric metric;                /* h1/h2_performance; accuracy by default */
 } bcml_eval_input;
 
 /* The full evaluation record as JSON: upstream's keys (models_error_overlap,
  * h2_incompatible_instance_ids_by_class, sorted_classes, h1/h2_accuracy_by_class, h2_performance, btc, bec,
- * error_instances, dataset_size) with pooled scores, plus bcml's own (counts, flip rates, intervals,
- * slices). *json is allocated. */
+ * error_instances, dataset_size) with pooled scores, plus bcml's own (h1_performance, performance_metric,
+ * counts, flip rates, intervals, slices). *json is allocated. */
 bcml_status bcml_evaluation_json(const bcml_eval_input *in, char **json, bcml_error *err);
+
+/* ---------------------------------------------------------------- sweeps */
+
+/* A sweep trains, for every lambda_c of a grid, one copy of the initial h2 with the new-error loss and one
+ * with the strict-imitation loss, and evaluates each on the training set and the test set: datapoint_index
+ * 4j + {0: new-error training, 1: new-error testing, 2: strict-imitation training, 3: strict-imitation
+ * testing}, the original library's order. Results never depend on how many trainings run at once. */
+
+typedef struct {
+    double fraction;           /* of all training batches of this run, 0..1 */
+    int trainings_done, trainings_total;
+    double elapsed_s, eta_s;   /* seconds since the start, and estimated to the end (NaN before any batch) */
+    double lambda_c;           /* of the training that reported */
+    const char *dissonance;    /* "new-error" or "strict-imitation" */
+    int epoch, epochs;
+} bcml_sweep_progress;
+
+typedef struct {
+    bcml_dataset train, test;          /* borrowed; without ids, train is 0..n-1 and test follows it */
+    const float *h1_train, *h1_test;   /* h1's outputs [n, C] on each set: logits, or probabilities */
+    int h1_probabilities;
+    const bcml_model *h2;              /* the initial h2; every training starts from a copy of it */
+    int epochs, batch_size, shuffle;
+    uint64_t seed;
+    bcml_optimizer_opts optimizer;
+    bcml_loss_opts new_error, strict_imitation; /* lambda_c is replaced by each grid value */
+    const double *lambdas;
+    int num_lambdas;
+    bcml_metric metric;
+    const char *const *train_metadata, *const *test_metadata; /* [n] per-instance text, or NULL */
+    int num_slice_columns;
+    const bcml_slice_column *train_slices, *test_slices;      /* the same columns for both sets */
+    int (*progress)(void *user, const bcml_sweep_progress *p); /* non-zero return cancels; may be NULL */
+    void *user;
+    const volatile int *cancel;
+} bcml_sweep_config;
+
+void bcml_sweep_config_init(bcml_sweep_config *c);
+
+/* lambda_i = start + i*step for i = 0, 1, ... while lambda_i < stop + step/2 (numpy.arange(start,
+ * stop + step/2, step), without accumulated rounding). *lambdas allocated. */
+bcml_status bcml_lambda_grid(double start, double stop, double step, double **lambdas, int *n, bcml_error *err);
+/* Python's repr of a float64 ("0.0", "0.30000000000000004"): how upstream names files and writes JSON. */
+void bcml_float_repr(double v, char buf[32]);
+
+typedef struct {
+    char *evaluation[2];   /* JSON records on the training set and on the test set (allocated) */
+    bcml_model *model;     /* the trained copy */
+} bcml_sweep_result;
+
+/* One training: a copy of h2 trained with family 0 (new-error) or 1 (strict-imitation) at lambdas[j], and
+ * its two evaluations. No file is touched. */
+bcml_status bcml_sweep_train_one(const bcml_sweep_config *c, int j, int family, bcml_sweep_result *out,
+                                 bcml_error *err);
+void bcml_sweep_result_free(bcml_sweep_result *r);
+
+/* The sweep summary from evaluation records (any order, any subset): upstream's {"data": rows,
+ * "h1_performance"} plus "performance_metric", "lambdas", "complete" (all expected_points present; 0 if
+ * unknown), "pareto_front" (datapoint indices of the testing rows no other testing row beats in both
+ * performance and BTC) and "recommendation": the best-performing testing row that meets constraint (e.g.
+ * "btc>=0.95" or "btc>=0.9,nfr<=0.02"; keys btc, bec, nfr, performance; NULL or "": no constraint), ties
+ * broken by BTC then the smaller lambda_c; null with a "recommendation_note" when no row qualifies.
+ * *json allocated. */
+bcml_status bcml_sweep_summary(const char *const *evaluations, int n, int expected_points, const char *constraint,
+                               char **json, bcml_error *err);
+
+/* Native folder driver: runs the trainings whose files are missing from dir (so an interrupted sweep
+ * resumes), jobs at a time in threads, writing {k}-evaluation-data.json, {lambda}-model-{family}.bcml and,
+ * after every evaluation, sweep_summary.json, each atomically. config_json is stored as bcml-sweep.json;
+ * a folder holding a different config is refused. only_point >= 0 runs that lambda index alone and leaves
+ * the summary to bcml_sweep_merge_dir. */
+bcml_status bcml_sweep_run_dir(const bcml_sweep_config *c, const char *dir, const char *config_json,
+                               const char *constraint, int jobs, int only_point, bcml_error *err);
+/* Writes sweep_summary.json from the evaluation files in dir. */
+bcml_status bcml_sweep_merge_dir(const char *dir, const char *constraint, bcml_error *err);
+/* Loads a sweep folder written by bcml or by the original library into the summary form above (from
+ * sweep_summary.json, or rebuilt from the evaluation files when it is missing). *json allocated. */
+bcml_status bcml_sweep_load_dir(const char *dir, const char *constraint, char **json, bcml_error *err);
 
 #ifdef __cplusplus
 }

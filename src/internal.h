@@ -45,6 +45,14 @@ static inline uint32_t bcml_rng_below(bcml_rng *r, uint32_t n) {
     return x % n;
 }
 
+/* The evaluation record as a cJSON object (see bcml_evaluation_json), for callers that add keys. */
+struct cJSON;
+bcml_status bcml__evaluation_cjson(const bcml_eval_input *in, struct cJSON **out, bcml_error *err);
+/* Writes text to path through a temporary file and a rename, so readers never see half a file. */
+bcml_status bcml__write_file_atomic(const char *path, const void *data, size_t len, bcml_error *err);
+/* Reads a whole file; *data allocated and NUL-terminated. */
+bcml_status bcml__read_file(const char *path, char **data, size_t *len, bcml_error *err);
+
 /* Random streams, so that each use of one seed draws its own independent sequence. */
 enum { BCML_STREAM_INIT = 1, BCML_STREAM_SHUFFLE = 2, BCML_STREAM_DROPOUT = 3, BCML_STREAM_DATA = 4,
        BCML_STREAM_BOOTSTRAP = 5 };

@@ -601,43 +601,18 @@ bcml_status bcml_model_save_file(const bcml_model *m, const char *path, bcml_err
     size_t n;
     bcml_status s = bcml_model_save(m, &b, &n, err);
     if (s) return s;
-    /* write beside, then rename, so a crash never leaves half a model under the real name */
-    size_t pl = strlen(path);
-    char *tmp = bcml__alloc(pl + 8, 1);
-    if (!tmp) { free(b); return bcml__fail(err, BCML_ENOMEM, "out of memory saving %s", path); }
-    snprintf(tmp, pl + 8, "%s.tmp", path);
-    FILE *f = fopen(tmp, "wb");
-    int ok = f && fwrite(b, 1, n, f) == n;
-    if (f && fclose(f) != 0) ok = 0;
+    s = bcml__write_file_atomic(path, b, n, err);
     free(b);
-    if (!ok || rename(tmp, path) != 0) {
-        remove(tmp);
-        free(tmp);
-        return bcml__fail(err, BCML_EIO, "cannot write model file %s", path);
-    }
-    free(tmp);
-    return BCML_OK;
+    return s;
 }
 
 bcml_status bcml_model_load_file(const char *path, bcml_model **out, bcml_error *err) {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) return bcml__fail(err, BCML_EIO, "cannot open model file %s", path);
-    size_t cap = 1 << 16, n = 0;
-    unsigned char *b = bcml__alloc(cap, 1);
-    while (b) {
-        n += fread(b + n, 1, cap - n, f);
-        if (n < cap) break;
-        unsigned char *nb = (cap > ((size_t)1 << 32)) ? NULL : bcml__realloc(b, cap * 2, 1);
-        if (!nb) { free(b); b = NULL; break; }
-        b = nb;
-        cap *= 2;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!b) return bcml__fail(err, BCML_ENOMEM, "model file %s is too large", path);
-    if (bad) { free(b); return bcml__fail(err, BCML_EIO, "cannot read model file %s", path); }
-    bcml_status s = bcml_model_load(b, n, out, err);
+    char *b;
+    size_t n;
+    bcml_status s = bcml__read_file(path, &b, &n, err);
+    if (s) return bcml__fail(err, s, "cannot open model file %s", path);
+    s = bcml_model_load((const unsigned char *)b, n, out, err);
     free(b);
     if (s && err) {
         char msg[sizeof err->msg];

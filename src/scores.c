@@ -129,6 +129,7 @@ static int cmp_i64(const void *a, const void *b) {
 
 static bcml_status check_input(const bcml_eval_input *in, int *num_classes, bcml_error *err) {
     if (!in || in->n < 0) return bcml__fail(err, BCML_EINVAL, "evaluation: no input");
+    if ((unsigned)in->metric > BCML_METRIC_MACRO_F1) return bcml__fail(err, BCML_EINVAL, "evaluation: unknown metric");
     if (in->n > 0 && (!in->h1 || !in->h2 || !in->y)) return bcml__fail(err, BCML_EINVAL, "evaluation: missing labels");
     int C = in->num_classes;
     if (C < 0 || C > MAX_CLASSES) return bcml__fail(err, BCML_EINVAL, "evaluation: num_classes must be 1 to %d", MAX_CLASSES);
@@ -191,8 +192,60 @@ static cJSON *accuracy_by_class(const bcml_eval_input *in, const int32_t *pred, 
     return arr;
 }
 
+static const char *const metric_names[] = {"accuracy", "balanced-accuracy", "macro-f1"};
+
+const char *bcml_metric_name(bcml_metric m) { return (unsigned)m < 3 ? metric_names[m] : "unknown"; }
+
+bcml_status bcml_metric_from_name(const char *name, bcml_metric *m, bcml_error *err) {
+    for (int i = 0; i < 3; i++)
+        if (name && strcmp(name, metric_names[i]) == 0) { *m = (bcml_metric)i; return BCML_OK; }
+    if (name && strcmp(name, "model_accuracy") == 0) { *m = BCML_METRIC_ACCURACY; return BCML_OK; } /* upstream's name */
+    return bcml__fail(err, BCML_EINVAL, "unknown metric \"%s\" (known: accuracy, balanced-accuracy, macro-f1)",
+                      name ? name : "(null)");
+}
+
+double bcml_metric_value(bcml_metric m, int64_t n, const int32_t *pred, const int32_t *y, int C) {
+    if (n <= 0) return NAN;
+    if (m == BCML_METRIC_ACCURACY) {
+        int64_t r = 0;
+        for (int64_t i = 0; i < n; i++) r += pred[i] == y[i];
+        return (double)r / n;
+    }
+    int64_t *t = calloc((size_t)C * 3, sizeof(int64_t)); /* per class: true positives, in y, predicted */
+    if (!t) return NAN;
+    for (int64_t i = 0; i < n; i++) {
+        if (y[i] < 0 || y[i] >= C || pred[i] < 0 || pred[i] >= C) continue;
+        t[3 * y[i] + 1]++;
+        t[3 * pred[i] + 2]++;
+        if (pred[i] == y[i]) t[3 * y[i]]++;
+    }
+    double sum = 0;
+    int classes = 0;
+    for (int k = 0; k < C; k++) {
+        int64_t tp = t[3 * k], in_y = t[3 * k + 1], predicted = t[3 * k + 2];
+        if (m == BCML_METRIC_BALANCED_ACCURACY) {
+            if (in_y) { sum += (double)tp / in_y; classes++; }
+        } else if (in_y || predicted) {
+            sum += 2.0 * tp / (double)(in_y + predicted);
+            classes++;
+        }
+    }
+    free(t);
+    return classes ? sum / classes : NAN;
+}
+
 bcml_status bcml_evaluation_json(const bcml_eval_input *in, char **json, bcml_error *err) {
     *json = NULL;
+    cJSON *root = NULL;
+    bcml_status s = bcml__evaluation_cjson(in, &root, err);
+    if (s) return s;
+    *json = cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    return *json ? BCML_OK : bcml__fail(err, BCML_ENOMEM, "evaluation: out of memory writing JSON");
+}
+
+bcml_status bcml__evaluation_cjson(const bcml_eval_input *in, cJSON **out, bcml_error *err) {
+    *out = NULL;
     int C = 0;
     bcml_status s = check_input(in, &C, err);
     if (s) return s;
@@ -248,13 +301,14 @@ bcml_status bcml_evaluation_json(const bcml_eval_input *in, char **json, bcml_er
     cJSON_AddItemToObject(root, "h2_accuracy_by_class", accuracy_by_class(in, in->h2, C, count, right2));
     bcml_compat pooled;
     bcml_compat_from_counts(&k, &pooled);
-    add_num(root, "h2_performance", pooled.h2_accuracy);
+    add_num(root, "h2_performance", bcml_metric_value(in->metric, n, in->h2, in->y, C));
     add_num(root, "btc", pooled.btc);
     add_num(root, "bec", pooled.bec);
     cJSON_AddItemToObject(root, "error_instances", errors);
     cJSON_AddNumberToObject(root, "dataset_size", (double)n);
     /* bcml's additions */
-    add_num(root, "h1_performance", pooled.h1_accuracy);
+    add_num(root, "h1_performance", bcml_metric_value(in->metric, n, in->h1, in->y, C));
+    cJSON_AddStringToObject(root, "performance_metric", bcml_metric_name(in->metric));
     cJSON_AddNumberToObject(root, "num_classes", C);
     add_compat(root, &pooled, 0);
     cJSON *slices = cJSON_AddArrayToObject(root, "slices");
@@ -277,8 +331,8 @@ bcml_status bcml_evaluation_json(const bcml_eval_input *in, char **json, bcml_er
         cJSON_AddItemToArray(slices, col);
         free(per);
     }
-    *json = cJSON_PrintUnformatted(root);
-    if (!*json) s = bcml__fail(err, BCML_ENOMEM, "evaluation: out of memory writing JSON");
+    *out = root;
+    root = NULL;
 done:
     cJSON_Delete(root);
     free(cls);

@@ -6,17 +6,52 @@
 #include <cjson/cJSON.h>
 #include <stdio.h>
 
+#define CLI_MAX_SETS 32
+
 typedef struct {
-    const char *input;   /* file path, "-" or NULL for stdin */
+    const char *input;   /* file path (or --config), "-" or NULL for stdin */
     int pretty;          /* human-readable summary instead of JSON */
-    const char *out;     /* --out, where a command writes a file */
+    const char *out;     /* --out: where a command writes a file or folder */
+    int resume;          /* --resume: continue a sweep folder */
+    int jobs;            /* --jobs N (0: not given) */
+    int point;           /* --point K (-1: not given) */
+    const char *merge;   /* --merge DIR */
+    const char *fail_if; /* --fail-if "btc<0.95,nfr>0.02" */
+    /* flags that override config keys, e.g. --epochs 5 sets "epochs"; --lambda-step 0.1 sets lambda.step */
+    int nsets;
+    const char *set_path[CLI_MAX_SETS];
+    const char *set_value[CLI_MAX_SETS];
+    int set_is_number[CLI_MAX_SETS];
 } cli_args;
+
+/* Applies a->set_* to cfg (a JSON object); 0 on success, else prints the error and returns 1. */
+int cli_apply_overrides(cJSON *cfg, const cli_args *a);
+
+/* A labelled dataset the CLI loaded (owned). */
+typedef struct {
+    float *x;
+    int32_t *y;
+    int64_t n, dim;
+} cli_data;
+
+/* {"builtin": name, "n", "seed"}, {"file": "data.json"} or inline {"x", "y"}; "fraction" keeps the first part. */
+int cli_load_data(const cJSON *spec, const char *what, cli_data *d, bcml_error *e);
+void cli_free_data(cli_data *d);
+/* A model from cfg[key_spec] (a spec) or cfg[key_file] (a saved model). */
+int cli_load_model(const cJSON *cfg, const char *key_spec, const char *key_file, uint64_t seed, bcml_model **m,
+                   bcml_error *e);
+int cli_parse_optimizer(const cJSON *j, bcml_optimizer_opts *o, bcml_error *e);
+/* A loss name or {"name", "lambda_c", ...}; absent: the plain loss for the model (binary_model: bce). */
+int cli_parse_loss(const cJSON *j, int binary_model, bcml_loss_opts *o, bcml_error *e);
 
 /* Every command: parse JSON input, print JSON (or a summary), return 0 or print the error and return 1. */
 int cmd_loss(const cli_args *a);
 int cmd_scores(const cli_args *a);
 int cmd_train(const cli_args *a);
 int cmd_predict(const cli_args *a);
+int cmd_sweep(const cli_args *a);
+int cmd_compare(const cli_args *a);
+int cmd_export_mlflow(const cli_args *a);
 
 /* Prints "bcml: <msg>" on stderr; returns 1 (the exit code). */
 int cli_fail(const char *fmt, ...)

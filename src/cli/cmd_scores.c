@@ -1,4 +1,5 @@
-/* cmd_scores.c - `bcml scores`: the evaluation record of h1 vs h2 from their predicted labels (or outputs). */
+/* cmd_scores.c - `bcml scores` (h1 vs h2 from their predictions) and `bcml compare` (from models or prediction
+ * files on a dataset): the evaluation record, a readable summary, and --fail-if gates for CI pipelines. */
 #include "cli.h"
 #include "../jsonutil.h"
 
@@ -148,23 +149,146 @@ static void print_summary(const cJSON *r) {
     }
 }
 
-int cmd_scores(const cli_args *a) {
-    static const char *const keys[] = {"h1", "h2", "y", "ids", "slices", "metadata", "num_classes", "threshold", NULL};
-    cJSON *in = cli_read_json(a->input);
-    if (!in) return 1;
+/* --fail-if "btc<0.95,nfr>0.02": 1 when any condition holds (an undefined score fails too), listing them. */
+static int gate_fails(const cJSON *r, const char *expr, int *bad_syntax) {
+    *bad_syntax = 0;
+    int failed = 0;
+    const char *p = expr;
+    while (*p) {
+        while (*p == ' ' || *p == ',') p++;
+        if (!*p) break;
+        char key[32];
+        int k = 0;
+        while ((*p >= 'a' && *p <= 'z') || *p == '_' || (*p >= '0' && *p <= '9')) {
+            if (k < 31) key[k++] = *p;
+            p++;
+        }
+        key[k] = 0;
+        while (*p == ' ') p++;
+        char op[3] = {0};
+        if (*p == '<' || *p == '>') {
+            op[0] = *p++;
+            if (*p == '=') op[1] = *p++;
+        }
+        char *end;
+        double limit = strtod(p, &end);
+        if (!k || !op[0] || end == p) {
+            cli_fail("--fail-if \"%s\": expected conditions like btc<0.95 or nfr>=0.02", expr);
+            *bad_syntax = 1;
+            return 1;
+        }
+        p = end;
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, key);
+        if (!v) {
+            cli_fail("--fail-if: unknown score \"%s\" (e.g. btc, bec, nfr, pfr, h2_performance, accuracy_change)", key);
+            *bad_syntax = 1;
+            return 1;
+        }
+        if (!cJSON_IsNumber(v)) {
+            fprintf(stderr, "bcml: gate failed: %s is undefined, so %s%s%g cannot be ruled out\n", key, key, op, limit);
+            failed = 1;
+            continue;
+        }
+        double x = v->valuedouble;
+        int hit = op[0] == '<' ? (op[1] ? x <= limit : x < limit) : (op[1] ? x >= limit : x > limit);
+        if (hit) {
+            fprintf(stderr, "bcml: gate failed: %s = %.6g %s %g\n", key, x, op, limit);
+            failed = 1;
+        }
+    }
+    return failed;
+}
+
+/* The shared tail of scores and compare: optional ids, metadata, slices, metric and num_classes from `in`,
+ * then the record (JSON or --pretty) and the gates. Returns the exit code: 0, 1 error, 3 gate failed. */
+static int evaluate_and_print(const cJSON *in, const char *what, const int32_t *h1, const int32_t *h2,
+                              const int32_t *y, int64_t n, const cli_args *a) {
     int rc = 1, ncols = 0;
-    int32_t *h1 = NULL, *h2 = NULL, *y = NULL;
-    int64_t *ids = NULL;
+    int64_t *ids = NULL, ni, nc;
     const char **meta = NULL;
     slice_col cols[64];
     bcml_slice_column bcols[64];
     char *json = NULL;
     bcml_error e = {0};
-    int64_t n1, n2, ny, ni, nc;
+    if (bcml__json_int(in, "num_classes", 0, 0, 1, 65536, what, &nc, &e)) goto fail;
+    const cJSON *jids = cJSON_GetObjectItemCaseSensitive(in, "ids");
+    if (jids) {
+        if (!(ids = cli_ids(jids, "ids", &ni, &e))) goto fail;
+        if (ni != n) { rc = cli_fail("%s: \"ids\" has %lld entries for %lld instances", what, (long long)ni, (long long)n); goto done; }
+    }
+    const cJSON *jmeta = cJSON_GetObjectItemCaseSensitive(in, "metadata");
+    if (jmeta) {
+        if (!cJSON_IsArray(jmeta) || cJSON_GetArraySize(jmeta) != n) {
+            rc = cli_fail("%s: \"metadata\" must be an array of %lld strings", what, (long long)n);
+            goto done;
+        }
+        meta = malloc((size_t)(n ? n : 1) * sizeof(char *));
+        if (!meta) { rc = cli_fail("out of memory"); goto done; }
+        int64_t i = 0;
+        const cJSON *m;
+        cJSON_ArrayForEach(m, jmeta) {
+            if (!cJSON_IsString(m)) { rc = cli_fail("%s: \"metadata\"[%lld] must be a string", what, (long long)i); goto done; }
+            meta[i++] = m->valuestring;
+        }
+    }
+    const cJSON *js = cJSON_GetObjectItemCaseSensitive(in, "slices");
+    if (js) {
+        if (cJSON_IsArray(js)) {
+            if (parse_slice_column(js, "slice", n, &cols[ncols], &e)) goto fail;
+            ncols++;
+        } else if (cJSON_IsObject(js)) {
+            const cJSON *c;
+            cJSON_ArrayForEach(c, js) {
+                if (ncols == 64) { rc = cli_fail("%s: more than 64 slice columns", what); goto done; }
+                if (parse_slice_column(c, c->string, n, &cols[ncols], &e)) goto fail;
+                ncols++;
+            }
+        } else {
+            rc = cli_fail("%s: \"slices\" must be an array (one column) or an object of named columns", what);
+            goto done;
+        }
+        for (int i = 0; i < ncols; i++) bcols[i] = cols[i].col;
+    }
+    bcml_metric metric = BCML_METRIC_ACCURACY;
+    const cJSON *jm = cJSON_GetObjectItemCaseSensitive(in, "metric");
+    if (jm && (!cJSON_IsString(jm) || bcml_metric_from_name(jm->valuestring, &metric, &e))) {
+        if (!cJSON_IsString(jm)) snprintf(e.msg, sizeof e.msg, "%s: \"metric\" must be a metric name", what);
+        goto fail;
+    }
+    bcml_eval_input ev = {n, h1, h2, y, ids, meta, (int)nc, ncols, bcols, metric};
+    if (bcml_evaluation_json(&ev, &json, &e)) goto fail;
+    cJSON *r = cJSON_Parse(json);
+    if (a->pretty && r) print_summary(r);
+    else cli_print_text(json);
+    rc = 0;
+    if (a->fail_if && r) {
+        int bad_syntax;
+        if (gate_fails(r, a->fail_if, &bad_syntax)) rc = bad_syntax ? 1 : 3;
+    }
+    cJSON_Delete(r);
+    goto done;
+fail:
+    rc = cli_fail_err(&e);
+done:
+    for (int i = 0; i < ncols; i++) free_slice_column(&cols[i]);
+    bcml_free(json);
+    free(ids);
+    free(meta);
+    return rc;
+}
+
+int cmd_scores(const cli_args *a) {
+    static const char *const keys[] = {"h1", "h2", "y", "ids", "slices", "metadata", "num_classes", "threshold",
+                                       "metric", NULL};
+    cJSON *in = cli_read_json(a->input);
+    if (!in) return 1;
+    int rc = 1;
+    int32_t *h1 = NULL, *h2 = NULL, *y = NULL;
+    bcml_error e = {0};
+    int64_t n1, n2, ny;
     double thr;
     if (!cJSON_IsObject(in)) { rc = cli_fail("scores input must be a JSON object"); goto done; }
     if (bcml__json_only_keys(in, keys, "scores input", &e) ||
-        bcml__json_int(in, "num_classes", 0, 0, 1, 65536, "scores input", &nc, &e) ||
         bcml__json_num(in, "threshold", 0, 0.5, -1e30, 1e30, "scores input", &thr, &e))
         goto fail;
     if (!(y = cli_labels(cJSON_GetObjectItemCaseSensitive(in, "y"), "y", &ny, &e))) goto fail;
@@ -175,65 +299,83 @@ int cmd_scores(const cli_args *a) {
                       (long long)n1, (long long)n2, (long long)ny);
         goto done;
     }
-    const cJSON *jids = cJSON_GetObjectItemCaseSensitive(in, "ids");
-    if (jids) {
-        if (!(ids = cli_ids(jids, "ids", &ni, &e))) goto fail;
-        if (ni != ny) { rc = cli_fail("scores input: \"ids\" has %lld entries, \"y\" has %lld", (long long)ni, (long long)ny); goto done; }
-    }
-    const cJSON *jmeta = cJSON_GetObjectItemCaseSensitive(in, "metadata");
-    if (jmeta) {
-        if (!cJSON_IsArray(jmeta) || cJSON_GetArraySize(jmeta) != ny) {
-            rc = cli_fail("scores input: \"metadata\" must be an array of %lld strings", (long long)ny);
-            goto done;
-        }
-        meta = malloc((size_t)(ny ? ny : 1) * sizeof(char *));
-        if (!meta) { rc = cli_fail("out of memory"); goto done; }
-        int64_t i = 0;
-        const cJSON *m;
-        cJSON_ArrayForEach(m, jmeta) {
-            if (!cJSON_IsString(m)) { rc = cli_fail("scores input: \"metadata\"[%lld] must be a string", (long long)i); goto done; }
-            meta[i++] = m->valuestring;
-        }
-    }
-    const cJSON *js = cJSON_GetObjectItemCaseSensitive(in, "slices");
-    if (js) {
-        if (cJSON_IsArray(js)) {
-            if (parse_slice_column(js, "slice", ny, &cols[ncols], &e)) goto fail;
-            ncols++;
-        } else if (cJSON_IsObject(js)) {
-            const cJSON *c;
-            cJSON_ArrayForEach(c, js) {
-                if (ncols == 64) { rc = cli_fail("scores input: more than 64 slice columns"); goto done; }
-                if (parse_slice_column(c, c->string, ny, &cols[ncols], &e)) goto fail;
-                ncols++;
-            }
-        } else {
-            rc = cli_fail("scores input: \"slices\" must be an array (one column) or an object of named columns");
-            goto done;
-        }
-        for (int i = 0; i < ncols; i++) bcols[i] = cols[i].col;
-    }
-    bcml_eval_input ev = {ny, h1, h2, y, ids, meta, (int)nc, ncols, bcols};
-    if (bcml_evaluation_json(&ev, &json, &e)) goto fail;
-    if (a->pretty) {
-        cJSON *r = cJSON_Parse(json);
-        if (r) print_summary(r);
-        cJSON_Delete(r);
-        rc = 0;
-    } else {
-        rc = cli_print_text(json);
-    }
+    rc = evaluate_and_print(in, "scores input", h1, h2, y, ny, a);
     goto done;
 fail:
     rc = cli_fail_err(&e);
 done:
-    for (int i = 0; i < ncols; i++) free_slice_column(&cols[i]);
-    bcml_free(json);
     cJSON_Delete(in);
     free(h1);
     free(h2);
     free(y);
-    free(ids);
-    free(meta);
+    return rc;
+}
+
+/* One model's labels on the data: {"model_file"}, {"outputs": [[...]], "probabilities"} or {"labels": [...]}. */
+static int32_t *model_labels(const cJSON *j, const char *name, const cli_data *d, bcml_error *e) {
+    static const char *const keys[] = {"model_file", "outputs", "probabilities", "labels", NULL};
+    char where[32];
+    snprintf(where, sizeof where, "\"%s\"", name);
+    if (!cJSON_IsObject(j)) {
+        snprintf(e->msg, sizeof e->msg, "compare: \"%s\" must be {\"model_file\"}, {\"outputs\"} or {\"labels\"}", name);
+        return NULL;
+    }
+    if (bcml__json_only_keys(j, keys, where, e)) return NULL;
+    int64_t n = 0;
+    int32_t *lab = NULL;
+    if (cJSON_GetObjectItemCaseSensitive(j, "labels")) {
+        lab = cli_labels(cJSON_GetObjectItemCaseSensitive(j, "labels"), name, &n, e);
+    } else if (cJSON_GetObjectItemCaseSensitive(j, "outputs")) {
+        double thr = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "probabilities")) ? 0.5 : 0.0;
+        lab = cli_labels_or_outputs(cJSON_GetObjectItemCaseSensitive(j, "outputs"), name, thr, &n, e);
+    } else {
+        bcml_model *m = NULL;
+        if (cli_load_model(j, "-", "model_file", 0, &m, e)) return NULL;
+        int C = bcml_model_output_size(m);
+        float *out = NULL;
+        if (bcml_model_input_size(m) != d->dim) {
+            snprintf(e->msg, sizeof e->msg, "compare: %s expects %lld features, the data has %lld", name,
+                     (long long)bcml_model_input_size(m), (long long)d->dim);
+        } else if (!(out = malloc((size_t)d->n * C * sizeof(float))) || !(lab = malloc((size_t)d->n * sizeof(int32_t)))) {
+            snprintf(e->msg, sizeof e->msg, "out of memory");
+        } else if (bcml_model_predict(m, d->x, d->n, out, e) || bcml_outputs_to_labels(d->n, C, out, 0.0, lab, e)) {
+            free(lab);
+            lab = NULL;
+        }
+        n = d->n;
+        free(out);
+        bcml_model_free(m);
+    }
+    if (lab && n != d->n) {
+        snprintf(e->msg, sizeof e->msg, "compare: \"%s\" has %lld predictions for %lld instances", name, (long long)n,
+                 (long long)d->n);
+        free(lab);
+        return NULL;
+    }
+    return lab;
+}
+
+int cmd_compare(const cli_args *a) {
+    static const char *const keys[] = {"data", "h1", "h2", "ids", "slices", "metadata", "num_classes", "metric", NULL};
+    cJSON *in = cli_read_json(a->input);
+    if (!in) return 1;
+    int rc = 1;
+    cli_data d = {0};
+    int32_t *h1 = NULL, *h2 = NULL;
+    bcml_error e = {0};
+    if (!cJSON_IsObject(in)) { rc = cli_fail("compare input must be a JSON object"); goto done; }
+    if (bcml__json_only_keys(in, keys, "compare input", &e)) goto fail;
+    if (cli_load_data(cJSON_GetObjectItemCaseSensitive(in, "data"), "data", &d, &e)) goto fail;
+    if (!(h1 = model_labels(cJSON_GetObjectItemCaseSensitive(in, "h1"), "h1", &d, &e))) goto fail;
+    if (!(h2 = model_labels(cJSON_GetObjectItemCaseSensitive(in, "h2"), "h2", &d, &e))) goto fail;
+    rc = evaluate_and_print(in, "compare input", h1, h2, d.y, d.n, a);
+    goto done;
+fail:
+    rc = cli_fail_err(&e);
+done:
+    cJSON_Delete(in);
+    cli_free_data(&d);
+    free(h1);
+    free(h2);
     return rc;
 }

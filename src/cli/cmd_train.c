@@ -7,143 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-    float *x;
-    int32_t *y;
-    int64_t n, dim;
-} cli_data;
-
-static void free_data(cli_data *d) {
-    free(d->x);
-    free(d->y);
-    memset(d, 0, sizeof *d);
-}
-
-/* A dataset from {"builtin": name, "n", "seed"}, {"file": "data.json"} or inline {"x", "y"};
- * "fraction" keeps the first part of the instances (e.g. h1 trained on 20% of the data). */
-static int load_data(const cJSON *spec, const char *what, cli_data *d, bcml_error *e) {
-    static const char *const keys[] = {"builtin", "n", "seed", "file", "x", "y", "fraction", NULL};
-    memset(d, 0, sizeof *d);
-    char where[64];
-    snprintf(where, sizeof where, "\"%s\"", what);
-    if (!cJSON_IsObject(spec)) {
-        snprintf(e->msg, sizeof e->msg, "%s must be an object: {\"builtin\": name} or {\"file\": path} or {\"x\", \"y\"}", where);
-        return 1;
-    }
-    if (bcml__json_only_keys(spec, keys, where, e)) return 1;
-    double fraction;
-    if (bcml__json_num(spec, "fraction", 0, 1.0, 1e-9, 1.0, where, &fraction, e)) return 1;
-    const cJSON *builtin = cJSON_GetObjectItemCaseSensitive(spec, "builtin");
-    const cJSON *file = cJSON_GetObjectItemCaseSensitive(spec, "file");
-    if (builtin) {
-        int64_t n, seed;
-        int classes;
-        if (!cJSON_IsString(builtin)) { snprintf(e->msg, sizeof e->msg, "%s: \"builtin\" must be a name", where); return 1; }
-        if (bcml__json_int(spec, "n", 0, 1000, 1, 100000000, where, &n, e) ||
-            bcml__json_int(spec, "seed", 0, 0, 0, 9007199254740991LL, where, &seed, e))
-            return 1;
-        if (bcml_dataset_builtin(builtin->valuestring, n, (uint64_t)seed, &d->x, &d->y, &d->dim, &classes, e)) return 1;
-        d->n = n;
-    } else {
-        cJSON *doc = NULL;
-        const cJSON *src = spec;
-        if (file) {
-            if (!cJSON_IsString(file)) { snprintf(e->msg, sizeof e->msg, "%s: \"file\" must be a path", where); return 1; }
-            if (!(doc = cli_read_json(file->valuestring))) {
-                snprintf(e->msg, sizeof e->msg, "%s: cannot load %s", where, file->valuestring);
-                return 1;
-            }
-            src = doc;
-        }
-        int cols;
-        int64_t ny;
-        d->x = cli_matrix(cJSON_GetObjectItemCaseSensitive(src, "x"), "x", &d->n, &cols, e);
-        d->y = d->x ? cli_labels(cJSON_GetObjectItemCaseSensitive(src, "y"), "y", &ny, e) : NULL;
-        cJSON_Delete(doc);
-        if (!d->x || !d->y) { free_data(d); return 1; }
-        d->dim = cols;
-        if (ny != d->n) {
-            snprintf(e->msg, sizeof e->msg, "%s: \"x\" has %lld rows but \"y\" has %lld labels", where, (long long)d->n,
-                     (long long)ny);
-            free_data(d);
-            return 1;
-        }
-    }
-    int64_t keep = (int64_t)llround(fraction * (double)d->n);
-    d->n = keep < 1 ? 1 : keep;
-    return 0;
-}
-
-static int load_model(const cJSON *cfg, const char *key_spec, const char *key_file, uint64_t seed, bcml_model **m,
-                      bcml_error *e) {
-    const cJSON *spec = cJSON_GetObjectItemCaseSensitive(cfg, key_spec);
-    const cJSON *file = cJSON_GetObjectItemCaseSensitive(cfg, key_file);
-    if (file) {
-        if (!cJSON_IsString(file)) { snprintf(e->msg, sizeof e->msg, "\"%s\" must be a path", key_file); return 1; }
-        return bcml_model_load_file(file->valuestring, m, e) != BCML_OK;
-    }
-    if (!spec) { snprintf(e->msg, sizeof e->msg, "missing \"%s\" (a model spec) or \"%s\"", key_spec, key_file); return 1; }
-    char *text = cJSON_PrintUnformatted(spec);
-    int rc = bcml_model_create(text, seed, m, e) != BCML_OK;
-    free(text);
-    return rc;
-}
-
-static int parse_optimizer(const cJSON *j, bcml_optimizer_opts *o, bcml_error *e) {
-    static const char *const keys[] = {"name", "lr", "momentum", "dampening", "nesterov", "weight_decay", "betas", "eps",
-                                       NULL};
-    bcml_optimizer_kind kind = BCML_OPT_SGD;
-    if (!j) { bcml_optimizer_opts_init(o, kind); return 0; }
-    if (!cJSON_IsObject(j)) { snprintf(e->msg, sizeof e->msg, "\"optimizer\" must be an object"); return 1; }
-    if (bcml__json_only_keys(j, keys, "\"optimizer\"", e)) return 1;
-    const cJSON *name = cJSON_GetObjectItemCaseSensitive(j, "name");
-    if (name && (!cJSON_IsString(name) || bcml_optimizer_from_name(name->valuestring, &kind, e))) {
-        if (!cJSON_IsString(name)) snprintf(e->msg, sizeof e->msg, "\"optimizer\": \"name\" must be sgd or adam");
-        return 1;
-    }
-    bcml_optimizer_opts_init(o, kind);
-    const cJSON *nes = cJSON_GetObjectItemCaseSensitive(j, "nesterov");
-    if (nes && !cJSON_IsBool(nes)) { snprintf(e->msg, sizeof e->msg, "\"optimizer\": \"nesterov\" must be true or false"); return 1; }
-    o->nesterov = nes && cJSON_IsTrue(nes);
-    const cJSON *betas = cJSON_GetObjectItemCaseSensitive(j, "betas");
-    if (betas) {
-        if (!cJSON_IsArray(betas) || cJSON_GetArraySize(betas) != 2 || !cJSON_IsNumber(betas->child) ||
-            !cJSON_IsNumber(betas->child->next)) {
-            snprintf(e->msg, sizeof e->msg, "\"optimizer\": \"betas\" must be two numbers");
-            return 1;
-        }
-        o->beta1 = betas->child->valuedouble;
-        o->beta2 = betas->child->next->valuedouble;
-    }
-    return bcml__json_num(j, "lr", 0, o->lr, 1e-30, 1e6, "\"optimizer\"", &o->lr, e) ||
-           bcml__json_num(j, "momentum", 0, 0, 0, 1e6, "\"optimizer\"", &o->momentum, e) ||
-           bcml__json_num(j, "dampening", 0, 0, 0, 1, "\"optimizer\"", &o->dampening, e) ||
-           bcml__json_num(j, "weight_decay", 0, 0, 0, 1e6, "\"optimizer\"", &o->weight_decay, e) ||
-           bcml__json_num(j, "eps", 0, o->eps, 1e-30, 1, "\"optimizer\"", &o->eps, e);
-}
-
-static int parse_loss(const cJSON *j, int binary_model, bcml_loss_opts *o, bcml_error *e) {
-    static const char *const keys[] = {"name", "lambda_c", "pivot", "alpha", "beta", "temperature", NULL};
-    bcml_loss_kind kind = binary_model ? BCML_LOSS_BCE : BCML_LOSS_CROSS_ENTROPY;
-    const cJSON *name = cJSON_IsString(j) ? j : cJSON_GetObjectItemCaseSensitive(j, "name");
-    if (j && !cJSON_IsString(j) && !cJSON_IsObject(j)) {
-        snprintf(e->msg, sizeof e->msg, "\"loss\" must be a loss name or an object with \"name\"");
-        return 1;
-    }
-    if (cJSON_IsObject(j) && bcml__json_only_keys(j, keys, "\"loss\"", e)) return 1;
-    if (name && (!cJSON_IsString(name) || bcml_loss_from_name(name->valuestring, &kind, e))) {
-        if (!cJSON_IsString(name)) snprintf(e->msg, sizeof e->msg, "\"loss\": \"name\" must be a string");
-        return 1;
-    }
-    bcml_loss_opts_init(o, kind);
-    if (!cJSON_IsObject(j)) return 0;
-    return bcml__json_num(j, "lambda_c", 0, o->lambda_c, 0, 1e30, "\"loss\"", &o->lambda_c, e) ||
-           bcml__json_num(j, "pivot", 0, o->pivot, 1e-9, 1 - 1e-9, "\"loss\"", &o->pivot, e) ||
-           bcml__json_num(j, "alpha", 0, o->alpha, 0, 1e30, "\"loss\"", &o->alpha, e) ||
-           bcml__json_num(j, "beta", 0, o->beta, 0, 1e30, "\"loss\"", &o->beta, e) ||
-           bcml__json_num(j, "temperature", 0, o->temperature, 1e-6, 1e6, "\"loss\"", &o->temperature, e);
-}
-
 /* Accuracy of model outputs against labels (threshold at logit 0 for a binary model). */
 static double accuracy(const float *out, int c, const int32_t *y, int64_t n, int32_t *labels) {
     int64_t right = 0;
@@ -174,6 +37,7 @@ int cmd_train(const cli_args *a) {
     bcml_train_opts_init(&o);
     int64_t v;
     if (!cJSON_IsObject(cfg)) { rc = cli_fail("train config must be a JSON object"); goto done; }
+    if (cli_apply_overrides(cfg, a)) goto done;
     if (bcml__json_only_keys(cfg, keys, "train config", &e)) goto fail;
     if (bcml__json_int(cfg, "seed", 0, 0, 0, 9007199254740991LL, "train config", &v, &e)) goto fail;
     o.seed = (uint64_t)v;
@@ -184,13 +48,13 @@ int cmd_train(const cli_args *a) {
     const cJSON *sh = cJSON_GetObjectItemCaseSensitive(cfg, "shuffle");
     if (sh && !cJSON_IsBool(sh)) { rc = cli_fail("train config: \"shuffle\" must be true or false"); goto done; }
     o.shuffle = !sh || cJSON_IsTrue(sh);
-    if (load_data(cJSON_GetObjectItemCaseSensitive(cfg, "data"), "data", &train, &e)) goto fail;
+    if (cli_load_data(cJSON_GetObjectItemCaseSensitive(cfg, "data"), "data", &train, &e)) goto fail;
     const cJSON *jtest = cJSON_GetObjectItemCaseSensitive(cfg, "test");
-    if (jtest && load_data(jtest, "test", &test, &e)) goto fail;
-    if (load_model(cfg, "model", "model_file", o.seed, &h2, &e)) goto fail;
+    if (jtest && cli_load_data(jtest, "test", &test, &e)) goto fail;
+    if (cli_load_model(cfg, "model", "model_file", o.seed, &h2, &e)) goto fail;
     int C = bcml_model_output_size(h2);
-    if (parse_optimizer(cJSON_GetObjectItemCaseSensitive(cfg, "optimizer"), &o.optimizer, &e)) goto fail;
-    if (parse_loss(cJSON_GetObjectItemCaseSensitive(cfg, "loss"), C == 1, &o.loss, &e)) goto fail;
+    if (cli_parse_optimizer(cJSON_GetObjectItemCaseSensitive(cfg, "optimizer"), &o.optimizer, &e)) goto fail;
+    if (cli_parse_loss(cJSON_GetObjectItemCaseSensitive(cfg, "loss"), C == 1, &o.loss, &e)) goto fail;
     if (test.x && test.dim != train.dim) {
         rc = cli_fail("train config: \"test\" has %lld features, \"data\" has %lld", (long long)test.dim, (long long)train.dim);
         goto done;
@@ -201,7 +65,7 @@ int cmd_train(const cli_args *a) {
         if (!cJSON_IsObject(jh1)) { rc = cli_fail("train config: \"h1\" must be an object"); goto done; }
         if (bcml__json_only_keys(jh1, h1_keys, "\"h1\"", &e)) goto fail;
         if (cJSON_GetObjectItemCaseSensitive(jh1, "model_file")) {
-            if (load_model(jh1, "-", "model_file", 0, &h1, &e)) goto fail;
+            if (cli_load_model(jh1, "-", "model_file", 0, &h1, &e)) goto fail;
             if (bcml_model_output_size(h1) != C || bcml_model_input_size(h1) != train.dim) {
                 rc = cli_fail("train config: h1 has %lld inputs and %d outputs; h2 and the data need %lld and %d",
                               (long long)bcml_model_input_size(h1), bcml_model_output_size(h1), (long long)train.dim, C);
@@ -303,8 +167,8 @@ fail:
 done:
     cJSON_Delete(out);
     cJSON_Delete(cfg);
-    free_data(&train);
-    free_data(&test);
+    cli_free_data(&train);
+    cli_free_data(&test);
     bcml_model_free(h1);
     bcml_model_free(h2);
     free(h1_out);
@@ -327,8 +191,8 @@ int cmd_predict(const cli_args *a) {
     int32_t *lab = NULL;
     if (!cJSON_IsObject(cfg)) { rc = cli_fail("predict input must be a JSON object"); goto done; }
     if (bcml__json_only_keys(cfg, keys, "predict input", &e)) goto fail;
-    if (load_model(cfg, "-", "model_file", 0, &m, &e)) goto fail;
-    if (load_data(cJSON_GetObjectItemCaseSensitive(cfg, "data"), "data", &d, &e)) goto fail;
+    if (cli_load_model(cfg, "-", "model_file", 0, &m, &e)) goto fail;
+    if (cli_load_data(cJSON_GetObjectItemCaseSensitive(cfg, "data"), "data", &d, &e)) goto fail;
     if (d.dim != bcml_model_input_size(m)) {
         rc = cli_fail("predict: the data has %lld features, the model expects %lld", (long long)d.dim,
                       (long long)bcml_model_input_size(m));
@@ -365,7 +229,7 @@ fail:
 done:
     cJSON_Delete(out);
     cJSON_Delete(cfg);
-    free_data(&d);
+    cli_free_data(&d);
     bcml_model_free(m);
     free(pred);
     free(lab);

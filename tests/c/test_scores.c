@@ -50,7 +50,7 @@ static void test_reference_example(void) {
     CHECK_NEAR(c.btc_ci[0], 0.2307, 1e-4);
     CHECK_NEAR(c.btc_ci[1], 0.8824, 1e-4);
 
-    bcml_eval_input in = {8, H1, H2, Y, IDS, NULL, 0, 0, NULL};
+    bcml_eval_input in = {8, H1, H2, Y, IDS, NULL, 0, 0, NULL, BCML_METRIC_ACCURACY};
     cJSON *r = evaluate(&in);
     if (!r) return;
     const cJSON *ov = cJSON_GetObjectItemCaseSensitive(r, "models_error_overlap");
@@ -116,7 +116,7 @@ static void test_edge_cases(void) {
     CHECK(isnan(c.btc) && isnan(c.bec) && isnan(c.nfr) && isnan(c.h1_accuracy));
 
     /* one class absent from the data (num_classes 4): its accuracy is null, it is not in sorted_classes */
-    bcml_eval_input in = {4, y, h2, y, NULL, NULL, 4, 0, NULL};
+    bcml_eval_input in = {4, y, h2, y, NULL, NULL, 4, 0, NULL, BCML_METRIC_ACCURACY};
     cJSON *r = evaluate(&in);
     const cJSON *a1 = cJSON_GetObjectItemCaseSensitive(r, "h1_accuracy_by_class");
     CHECK(cJSON_GetArraySize(a1) == 4 && is_null(cJSON_GetArrayItem(a1, 3), "accuracy"));
@@ -130,7 +130,7 @@ static void test_edge_cases(void) {
     const int32_t sv[4] = {0, 0, 2, 2};
     const char *names[3] = {"young", "middle", "old"};
     bcml_slice_column col = {"age", sv, 3, names};
-    bcml_eval_input ins = {4, wrong, h2, y, NULL, NULL, 0, 1, &col};
+    bcml_eval_input ins = {4, wrong, h2, y, NULL, NULL, 0, 1, &col, BCML_METRIC_ACCURACY};
     r = evaluate(&ins);
     const cJSON *vals = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r, "slices"), 0), "values");
     CHECK(cJSON_GetArraySize(vals) == 3);
@@ -140,7 +140,7 @@ static void test_edge_cases(void) {
     CHECK(num(cJSON_GetObjectItemCaseSensitive(old, "counts"), "n") == 2 && num(old, "pfr") == 0.5);
     cJSON_Delete(r);
     /* an empty evaluation is valid and all-null */
-    bcml_eval_input empty = {0, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL};
+    bcml_eval_input empty = {0, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, BCML_METRIC_ACCURACY};
     r = evaluate(&empty);
     CHECK(r && is_null(r, "btc") && num(r, "dataset_size") == 0);
     cJSON_Delete(r);
@@ -149,18 +149,18 @@ static void test_edge_cases(void) {
 static void test_bad_input(void) {
     char *json = NULL;
     const int32_t neg[3] = {0, -1, 0}, y[3] = {0, 1, 0};
-    bcml_eval_input in = {3, neg, y, y, NULL, NULL, 0, 0, NULL};
+    bcml_eval_input in = {3, neg, y, y, NULL, NULL, 0, 0, NULL, BCML_METRIC_ACCURACY};
     CHECK_FAILS(bcml_evaluation_json(&in, &json, &err), BCML_EINVAL, "h1[1] = -1");
     const int64_t ids[3] = {5, 9, 5};
-    bcml_eval_input in2 = {3, y, y, y, ids, NULL, 0, 0, NULL};
+    bcml_eval_input in2 = {3, y, y, y, ids, NULL, 0, 0, NULL, BCML_METRIC_ACCURACY};
     CHECK_FAILS(bcml_evaluation_json(&in2, &json, &err), BCML_EINVAL, "id 5 appears more than once (instances 0 and 2)");
     const int32_t big[3] = {0, 7, 0};
-    bcml_eval_input in3 = {3, y, big, y, NULL, NULL, 3, 0, NULL};
+    bcml_eval_input in3 = {3, y, big, y, NULL, NULL, 3, 0, NULL, BCML_METRIC_ACCURACY};
     CHECK_FAILS(bcml_evaluation_json(&in3, &json, &err), BCML_EINVAL, "h2[1] = 7");
     const int32_t sv[3] = {0, 3, 0};
     const char *names[2] = {"a", "b"};
     bcml_slice_column col = {"group", sv, 2, names};
-    bcml_eval_input in4 = {3, y, y, y, NULL, NULL, 0, 1, &col};
+    bcml_eval_input in4 = {3, y, y, y, NULL, NULL, 0, 1, &col, BCML_METRIC_ACCURACY};
     CHECK_FAILS(bcml_evaluation_json(&in4, &json, &err), BCML_EINVAL, "slice column \"group\" instance 1");
     CHECK(json == NULL);
 }

@@ -1,0 +1,385 @@
+/* sweepdir.c - the sweep folder (the original library's layout): run with threads and resume, merge the
+ * pieces of a split run, and load a folder back. Native only: the browser keeps results in memory. */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime, opendir, mkdir */
+#include "internal.h"
+#include "jsonutil.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+static const char *const family_names[2] = {"new-error", "strict-imitation"};
+
+static void path_join(char *buf, size_t cap, const char *dir, const char *name) { snprintf(buf, cap, "%s/%s", dir, name); }
+
+static int file_exists(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static void eval_path(char *buf, size_t cap, const char *dir, int k) {
+    char name[48];
+    snprintf(name, sizeof name, "%d-evaluation-data.json", k);
+    path_join(buf, cap, dir, name);
+}
+
+static void model_path(char *buf, size_t cap, const char *dir, double lambda, int family) {
+    char r[32], name[96];
+    bcml_float_repr(lambda, r);
+    snprintf(name, sizeof name, "%s-model-%s.bcml", r, family_names[family]);
+    path_join(buf, cap, dir, name);
+}
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Every evaluation file in dir, by datapoint index: texts[k] allocated or NULL; *count = highest k + 1. */
+static bcml_status read_evaluations(const char *dir, char ***texts, int *count, bcml_error *err) {
+    *texts = NULL;
+    *count = 0;
+    DIR *d = opendir(dir);
+    if (!d) return bcml__fail(err, BCML_EIO, "cannot open the sweep folder %s", dir);
+    int cap = 0;
+    char **t = NULL;
+    struct dirent *e;
+    bcml_status s = BCML_OK;
+    while ((e = readdir(d))) {
+        int k, used = 0;
+        if (sscanf(e->d_name, "%d-evaluation-data.json%n", &k, &used) != 1 || e->d_name[used] != 0 || k < 0 ||
+            k > 4 * 10000)
+            continue;
+        if (k >= cap) {
+            int nc = k + 64;
+            char **nt = bcml__realloc(t, (size_t)nc, sizeof(char *));
+            if (!nt) { s = bcml__fail(err, BCML_ENOMEM, "out of memory reading %s", dir); break; }
+            memset(nt + cap, 0, (size_t)(nc - cap) * sizeof(char *));
+            t = nt;
+            cap = nc;
+        }
+        char path[4096];
+        eval_path(path, sizeof path, dir, k);
+        if ((s = bcml__read_file(path, &t[k], NULL, err))) break;
+        if (k + 1 > *count) *count = k + 1;
+    }
+    closedir(d);
+    if (s) {
+        for (int i = 0; i < cap; i++) free(t[i]);
+        free(t);
+        *count = 0;
+        return s;
+    }
+    *texts = t;
+    return BCML_OK;
+}
+
+static void free_texts(char **t, int n) {
+    for (int i = 0; t && i < n; i++) free(t[i]);
+    free(t);
+}
+
+static bcml_status write_summary(const char *dir, char **texts, int count, int expected_points, const char *constraint,
+                                 bcml_error *err) {
+    const char **present = bcml__alloc((size_t)(count ? count : 1), sizeof(char *));
+    if (!present) return bcml__fail(err, BCML_ENOMEM, "out of memory writing the summary");
+    int n = 0;
+    for (int k = 0; k < count; k++)
+        if (texts[k]) present[n++] = texts[k];
+    char *json = NULL;
+    bcml_status s = bcml_sweep_summary(present, n, expected_points, constraint, &json, err);
+    free(present);
+    if (s) return s;
+    char path[4096];
+    path_join(path, sizeof path, dir, "sweep_summary.json");
+    s = bcml__write_file_atomic(path, json, strlen(json), err);
+    bcml_free(json);
+    return s;
+}
+
+/* ---------------------------------------------------------------- the threaded run */
+
+typedef struct {
+    const bcml_sweep_config *c;
+    bcml_sweep_config cw;          /* c with the driver's progress hook */
+    const char *dir, *constraint;
+    int *tasks, ntasks, next;      /* task t = 2j + family */
+    double *frac;                  /* per task (by 2j + family), fraction trained */
+    int done, write_summary;
+    char **texts;                  /* evaluations by datapoint index, for the summary */
+    int ntexts;
+    double t0;
+    volatile int stop;
+    bcml_status status;
+    bcml_error first_err;
+    pthread_mutex_t lock;
+} run_state;
+
+static int on_progress(void *user, const bcml_sweep_progress *p) {
+    run_state *r = user;
+    int cancel = 0;
+    pthread_mutex_lock(&r->lock);
+    int j = 0;
+    while (j < r->c->num_lambdas && r->c->lambdas[j] != p->lambda_c) j++;
+    int family = strcmp(p->dissonance, family_names[1]) == 0;
+    if (j < r->c->num_lambdas) r->frac[2 * j + family] = p->fraction;
+    double sum = 0;
+    for (int i = 0; i < r->ntasks; i++) sum += r->frac[r->tasks[i]];
+    bcml_sweep_progress q = *p;
+    q.fraction = sum / r->ntasks;
+    q.trainings_done = r->done;
+    q.trainings_total = r->ntasks;
+    q.elapsed_s = now_s() - r->t0;
+    q.eta_s = q.fraction > 0 ? q.elapsed_s * (1 - q.fraction) / q.fraction : NAN;
+    if (r->c->progress) cancel = r->c->progress(r->c->user, &q);
+    if (cancel) r->stop = 1;
+    pthread_mutex_unlock(&r->lock);
+    return cancel || r->stop;
+}
+
+static bcml_status save_result(run_state *r, int j, int family, bcml_sweep_result *res, bcml_error *err) {
+    char path[4096];
+    bcml_status s;
+    model_path(path, sizeof path, r->dir, r->c->lambdas[j], family);
+    if ((s = bcml_model_save_file(res->model, path, err))) return s;
+    for (int t = 0; t < 2; t++) {
+        int k = 4 * j + 2 * family + t;
+        eval_path(path, sizeof path, r->dir, k);
+        if ((s = bcml__write_file_atomic(path, res->evaluation[t], strlen(res->evaluation[t]), err))) return s;
+        if (k < r->ntexts) {
+            free(r->texts[k]);
+            r->texts[k] = res->evaluation[t];
+            res->evaluation[t] = NULL;
+        }
+        if (r->write_summary &&
+            (s = write_summary(r->dir, r->texts, r->ntexts, r->c->num_lambdas, r->constraint, err)))
+            return s;
+    }
+    return BCML_OK;
+}
+
+static void *worker(void *arg) {
+    run_state *r = arg;
+    for (;;) {
+        pthread_mutex_lock(&r->lock);
+        int t = r->stop || r->next >= r->ntasks ? -1 : r->tasks[r->next++];
+        pthread_mutex_unlock(&r->lock);
+        if (t < 0) break;
+        bcml_sweep_result res;
+        bcml_error e = {0};
+        bcml_status s = bcml_sweep_train_one(&r->cw, t / 2, t % 2, &res, &e);
+        pthread_mutex_lock(&r->lock);
+        if (!s) s = save_result(r, t / 2, t % 2, &res, &e);
+        if (!s) {
+            r->done++;
+            r->frac[t] = 1.0;
+        } else if (!r->status || (r->status == BCML_ECANCELLED && s != BCML_ECANCELLED)) {
+            r->status = s;
+            r->first_err = e;
+            r->stop = 1;
+        }
+        pthread_mutex_unlock(&r->lock);
+        bcml_sweep_result_free(&res);
+    }
+    return NULL;
+}
+
+static bcml_status prepare_dir(const char *dir, const char *config_json, bcml_error *err) {
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) return bcml__fail(err, BCML_EIO, "cannot create the folder %s", dir);
+    char path[4096];
+    path_join(path, sizeof path, dir, "bcml-sweep.json");
+    if (file_exists(path)) {
+        char *old = NULL;
+        bcml_status s = bcml__read_file(path, &old, NULL, err);
+        if (s) return s;
+        int same = strcmp(old, config_json) == 0;
+        free(old);
+        if (!same)
+            return bcml__fail(err, BCML_EINVAL, "%s holds a sweep with a different configuration (bcml-sweep.json); "
+                              "use another folder", dir);
+        return BCML_OK;
+    }
+    return bcml__write_file_atomic(path, config_json, strlen(config_json), err);
+}
+
+bcml_status bcml_sweep_run_dir(const bcml_sweep_config *c, const char *dir, const char *config_json,
+                               const char *constraint, int jobs, int only_point, bcml_error *err) {
+    if (!c || !dir || !config_json) return bcml__fail(err, BCML_EINVAL, "sweep: config and folder are required");
+    if (only_point >= c->num_lambdas)
+        return bcml__fail(err, BCML_EINVAL, "sweep: point %d is outside the grid of %d lambdas (0..%d)", only_point,
+                          c->num_lambdas, c->num_lambdas - 1);
+    if (jobs < 1 || jobs > 256) return bcml__fail(err, BCML_EINVAL, "sweep: jobs must be 1 to 256, got %d", jobs);
+    bcml_status s = prepare_dir(dir, config_json, err);
+    if (s) return s;
+    run_state r;
+    memset(&r, 0, sizeof r);
+    r.c = c;
+    r.cw = *c;
+    r.cw.progress = on_progress;
+    r.cw.user = &r;
+    r.dir = dir;
+    r.constraint = constraint;
+    r.write_summary = only_point < 0;
+    r.ntexts = 4 * c->num_lambdas;
+    r.tasks = bcml__calloc((size_t)r.ntexts / 2, sizeof(int));
+    r.frac = bcml__calloc((size_t)r.ntexts / 2, sizeof(double));
+    if (!r.tasks || !r.frac) { s = bcml__fail(err, BCML_ENOMEM, "sweep: out of memory"); goto done; }
+    /* what the folder already has (resume): a training is done when its model and both evaluations exist */
+    char **have = NULL;
+    int nhave = 0;
+    if ((s = read_evaluations(dir, &have, &nhave, err))) goto done;
+    r.texts = bcml__calloc((size_t)r.ntexts, sizeof(char *));
+    if (!r.texts) { free_texts(have, nhave); s = bcml__fail(err, BCML_ENOMEM, "sweep: out of memory"); goto done; }
+    for (int k = 0; k < nhave && k < r.ntexts; k++) { r.texts[k] = have[k]; have[k] = NULL; }
+    free_texts(have, nhave);
+    for (int j = 0; j < c->num_lambdas; j++) {
+        if (only_point >= 0 && j != only_point) continue;
+        for (int f = 0; f < 2; f++) {
+            char path[4096];
+            model_path(path, sizeof path, dir, c->lambdas[j], f);
+            if (r.texts[4 * j + 2 * f] && r.texts[4 * j + 2 * f + 1] && file_exists(path)) continue;
+            r.tasks[r.ntasks++] = 2 * j + f;
+        }
+    }
+    pthread_mutex_init(&r.lock, NULL);
+    r.t0 = now_s();
+    if (r.ntasks == 0 && r.write_summary) {
+        s = write_summary(dir, r.texts, r.ntexts, c->num_lambdas, constraint, err);
+    } else {
+        int nt = jobs < r.ntasks ? jobs : r.ntasks;
+        pthread_t th[256];
+        int started = 0;
+        for (int i = 1; i < nt; i++) {
+            if (pthread_create(&th[i], NULL, worker, &r) != 0) break;
+            started++;
+        }
+        worker(&r); /* the calling thread works too */
+        for (int i = 1; i <= started; i++) pthread_join(th[i], NULL);
+        s = r.status;
+        if (s && err) *err = r.first_err;
+    }
+    pthread_mutex_destroy(&r.lock);
+done:
+    free_texts(r.texts, r.ntexts);
+    free(r.tasks);
+    free(r.frac);
+    return s;
+}
+
+/* What the stored bcml-sweep.json says: the grid size and the recommendation constraint (*constraint
+ * allocated, or NULL). A folder without one (the original library's) gives 0 and NULL. */
+static void stored_config(const char *dir, int *expected, char **constraint) {
+    *expected = 0;
+    *constraint = NULL;
+    char path[4096], *text = NULL;
+    path_join(path, sizeof path, dir, "bcml-sweep.json");
+    if (!file_exists(path) || bcml__read_file(path, &text, NULL, NULL) != BCML_OK) return;
+    cJSON *j = cJSON_Parse(text);
+    free(text);
+    const cJSON *l = cJSON_GetObjectItemCaseSensitive(j, "lambdas");
+    const cJSON *r = cJSON_GetObjectItemCaseSensitive(j, "recommend");
+    if (cJSON_IsArray(l)) *expected = cJSON_GetArraySize(l);
+    if (cJSON_IsString(r)) {
+        size_t n = strlen(r->valuestring) + 1;
+        if ((*constraint = bcml__alloc(n, 1))) memcpy(*constraint, r->valuestring, n);
+    }
+    cJSON_Delete(j);
+}
+
+bcml_status bcml_sweep_merge_dir(const char *dir, const char *constraint, bcml_error *err) {
+    char **texts;
+    int count, expected;
+    char *stored;
+    bcml_status s = read_evaluations(dir, &texts, &count, err);
+    if (s) return s;
+    if (count == 0) {
+        free_texts(texts, count);
+        return bcml__fail(err, BCML_EINVAL, "%s has no evaluation files to merge", dir);
+    }
+    stored_config(dir, &expected, &stored);
+    s = write_summary(dir, texts, count, expected, constraint ? constraint : stored, err);
+    free(stored);
+    free_texts(texts, count);
+    return s;
+}
+
+bcml_status bcml_sweep_load_dir(const char *dir, const char *constraint, char **json, bcml_error *err) {
+    *json = NULL;
+    char **texts;
+    int count;
+    bcml_status s = read_evaluations(dir, &texts, &count, err);
+    if (s) return s;
+    char path[4096];
+    path_join(path, sizeof path, dir, "sweep_summary.json");
+    cJSON *stored = NULL;
+    if (file_exists(path)) {
+        char *text;
+        if ((s = bcml__read_file(path, &text, NULL, err))) goto done;
+        s = bcml__json_parse(text, "sweep_summary.json", &stored, err);
+        free(text);
+        if (s) goto done;
+        if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(stored, "data"))) {
+            s = bcml__fail(err, BCML_EFORMAT, "%s: no \"data\" list of rows", path);
+            goto done;
+        }
+    }
+    if (count == 0 && !stored) {
+        s = bcml__fail(err, BCML_EINVAL, "%s holds neither sweep_summary.json nor evaluation files", dir);
+        goto done;
+    }
+    if (count > 0) {
+        /* rebuild from the evaluations, which every layout has; keep what only the stored summary knows */
+        const char **present = bcml__alloc((size_t)count, sizeof(char *));
+        if (!present) { s = bcml__fail(err, BCML_ENOMEM, "out of memory loading %s", dir); goto done; }
+        int n = 0, expected;
+        char *stored_constraint;
+        for (int k = 0; k < count; k++)
+            if (texts[k]) present[n++] = texts[k];
+        stored_config(dir, &expected, &stored_constraint);
+        s = bcml_sweep_summary(present, n, expected, constraint ? constraint : stored_constraint, json, err);
+        free(stored_constraint);
+        free(present);
+        if (s || !stored) goto done;
+        cJSON *rebuilt = cJSON_Parse(*json);
+        const cJSON *h1 = cJSON_GetObjectItemCaseSensitive(stored, "h1_performance");
+        if (rebuilt && cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(rebuilt, "h1_performance")) && cJSON_IsNumber(h1))
+            cJSON_ReplaceItemInObjectCaseSensitive(rebuilt, "h1_performance", cJSON_CreateNumber(h1->valuedouble));
+        const cJSON *pm = cJSON_GetObjectItemCaseSensitive(stored, "performance_metric");
+        if (rebuilt && cJSON_IsString(pm))
+            cJSON_ReplaceItemInObjectCaseSensitive(rebuilt, "performance_metric", cJSON_CreateString(pm->valuestring));
+        int upstream_done = !expected && n == cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(stored, "data"));
+        if (rebuilt && upstream_done) /* upstream writes its summary only at the end */
+            cJSON_ReplaceItemInObjectCaseSensitive(rebuilt, "complete", cJSON_CreateBool(1));
+        char *again = rebuilt ? cJSON_PrintUnformatted(rebuilt) : NULL;
+        cJSON_Delete(rebuilt);
+        if (!again) { s = bcml__fail(err, BCML_ENOMEM, "out of memory loading %s", dir); goto done; }
+        bcml_free(*json);
+        *json = again;
+        goto done;
+    }
+    /* a summary alone (evaluation files deleted): its rows as they are */
+    {
+        const cJSON *data = cJSON_GetObjectItemCaseSensitive(stored, "data"), *row;
+        cJSON *out = cJSON_CreateObject(), *rows = cJSON_AddArrayToObject(out, "data");
+        cJSON_ArrayForEach(row, data) cJSON_AddItemToArray(rows, cJSON_Duplicate(row, 1));
+        const cJSON *h1 = cJSON_GetObjectItemCaseSensitive(stored, "h1_performance");
+        if (cJSON_IsNumber(h1)) cJSON_AddNumberToObject(out, "h1_performance", h1->valuedouble);
+        else cJSON_AddNullToObject(out, "h1_performance");
+        const cJSON *pm = cJSON_GetObjectItemCaseSensitive(stored, "performance_metric");
+        cJSON_AddStringToObject(out, "performance_metric", cJSON_IsString(pm) ? pm->valuestring : "accuracy");
+        *json = cJSON_PrintUnformatted(out);
+        cJSON_Delete(out);
+        if (!*json) s = bcml__fail(err, BCML_ENOMEM, "out of memory loading %s", dir);
+    }
+done:
+    cJSON_Delete(stored);
+    free_texts(texts, count);
+    if (s && *json) { bcml_free(*json); *json = NULL; }
+    return s;
+}
