@@ -59,17 +59,24 @@ int main(int argc, char **argv) {
     cli_args a;
     memset(&a, 0, sizeof a);
     a.point = -1;
+    static const char *const value_flags[] = {"--out", "--config", "--merge", "--fail-if", "--jobs", "--point", NULL};
     for (int i = 2; i < argc; i++) {
         const char *f = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int takes_value = 1;
-        if (strcmp(f, "--pretty") == 0) { a.pretty = 1; takes_value = 0; }
-        else if (strcmp(f, "--resume") == 0) { a.resume = 1; takes_value = 0; }
-        else if (f[0] != '-' || f[1] == 0) {
+        if (strcmp(f, "--pretty") == 0) { a.pretty = 1; continue; }
+        if (strcmp(f, "--resume") == 0) { a.resume = 1; continue; }
+        if (f[0] != '-' || f[1] == 0) {
             if (a.input) return cli_fail("more than one input file: %s and %s", a.input, f);
             a.input = f;
-            takes_value = 0;
-        } else if (!v) return cli_fail("%s needs a value", f);
-        else if (strcmp(f, "--out") == 0) a.out = v;
+            continue;
+        }
+        size_t k = 0, n = sizeof overrides / sizeof *overrides;
+        while (k < n && strcmp(f, overrides[k].flag) != 0) k++;
+        int known = k < n;
+        for (const char *const *vf = value_flags; *vf; vf++) known |= strcmp(f, *vf) == 0;
+        if (!known) return cli_fail("unknown option %s (see bcml help)", f);
+        if (!v) return cli_fail("%s needs a value", f);
+        i++;
+        if (strcmp(f, "--out") == 0) a.out = v;
         else if (strcmp(f, "--config") == 0) {
             if (a.input) return cli_fail("more than one input file: %s and %s", a.input, v);
             a.input = v;
@@ -78,15 +85,11 @@ int main(int argc, char **argv) {
         else if (strcmp(f, "--jobs") == 0) { if (parse_int(f, v, 1, 256, &a.jobs)) return 1; }
         else if (strcmp(f, "--point") == 0) { if (parse_int(f, v, 0, 9999, &a.point)) return 1; }
         else {
-            size_t k = 0, n = sizeof overrides / sizeof *overrides;
-            while (k < n && strcmp(f, overrides[k].flag) != 0) k++;
-            if (k == n) return cli_fail("unknown option %s (see bcml help)", f);
             if (a.nsets == CLI_MAX_SETS) return cli_fail("too many options");
             a.set_path[a.nsets] = overrides[k].path;
             a.set_value[a.nsets] = v;
             a.set_is_number[a.nsets++] = overrides[k].number;
         }
-        if (takes_value) i++;
     }
     int config_cmd = strcmp(cmd, "train") == 0 || strcmp(cmd, "sweep") == 0;
     if (a.nsets && !config_cmd) return cli_fail("config options such as %s apply to train and sweep only", "--epochs");
