@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what bcml needs on a Debian machine, only what is missing; safe to run again.
 set -euo pipefail
-packages=(gcc make cmake libcjson-dev libstb-dev)
+packages=(gcc make cmake libcjson-dev libstb-dev zlib1g-dev python3 python3-venv)
 need=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")

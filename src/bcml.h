@@ -166,6 +166,81 @@ typedef struct {
 bcml_status bcml_dataset_builtin(const char *name, int64_t n, uint64_t seed, float **x, int32_t **y,
                                  int64_t *dim, int *classes, bcml_error *err);
 
+/* One slice column (e.g. age bands): per-instance value index into names. */
+typedef struct {
+    const char *name;          /* column name, e.g. "age_band" */
+    const int32_t *value;      /* [n] index into names, >= 0 */
+    int num_values;
+    const char *const *names;  /* [num_values] value names, e.g. "75+" */
+} bcml_slice_column;
+
+/* ---------------------------------------------------------------- data files
+ * Every reader validates fully and names the file (`what`), row/column or byte offset of the first problem;
+ * sizes declared in headers are checked against the bytes present before anything is allocated. */
+
+/* A numeric array read from a file: data allocated, row-major, converted to float32. */
+typedef struct {
+    int ndim;
+    int64_t shape[8];
+    float *data;
+    int integer;  /* the stored type was an integer type (labels) */
+} bcml_array;
+void bcml_array_free(bcml_array *a);
+/* Elements per row: the product of shape[1..ndim-1] (1 for a vector). */
+int64_t bcml_array_row_size(const bcml_array *a);
+
+/* NumPy .npy: float32/float64/int8/int16/int32/int64/uint8/uint16/bool, C order, little-endian. */
+bcml_status bcml_npy_read(const unsigned char *bytes, size_t len, const char *what, bcml_array *out, bcml_error *err);
+/* One member of a NumPy .npz archive ("x" or "x.npy"), stored or deflated. */
+bcml_status bcml_npz_read(const unsigned char *bytes, size_t len, const char *member, const char *what, bcml_array *out,
+                          bcml_error *err);
+/* IDX (MNIST, Fashion-MNIST): big-endian ubyte/byte/short/int/float/double arrays of any rank. */
+bcml_status bcml_idx_read(const unsigned char *bytes, size_t len, const char *what, bcml_array *out, bcml_error *err);
+
+/* CSV with a header row. The label column gives y; an optional id column gives ids; slice columns are
+ * kept as text for per-slice scores; other columns are features: numeric ones standardised with the
+ * training split's mean and standard deviation, text ones one-hot encoded with the training split's
+ * categories (an unseen category at test time encodes as all zeros). */
+typedef struct {
+    const char *label;                 /* required */
+    const char *id;                    /* or NULL */
+    const char *const *slices;         /* slice column names */
+    int num_slices;
+    const char *const *ignore;         /* columns to leave out */
+    int num_ignore;
+    char delimiter;                    /* ',' when 0 */
+} bcml_csv_options;
+
+/* The encoding learnt on a training split: kept with the model so test data is encoded the same way. */
+typedef struct bcml_encoder bcml_encoder;
+void bcml_encoder_free(bcml_encoder *e);
+bcml_status bcml_encoder_to_json(const bcml_encoder *e, char **json, bcml_error *err);
+bcml_status bcml_encoder_from_json(const char *json, bcml_encoder **out, bcml_error *err);
+
+typedef struct {
+    int64_t n, dim;
+    float *x;                  /* [n, dim] */
+    int32_t *y;                /* [n] class indices */
+    int64_t *ids;              /* [n], or NULL without an id column */
+    int num_classes;
+    char **class_names;        /* [num_classes] the label values, e.g. "<=50K" */
+    int num_slices;
+    bcml_slice_column *slices; /* [num_slices], names and values owned by the table */
+    char **feature_names;      /* [dim], e.g. "age" or "workclass=Private" */
+} bcml_table;
+void bcml_table_free(bcml_table *t);
+
+/* Reads CSV text. With enc NULL the encoding is learnt from these rows and returned in *learnt (the
+ * training split); with enc given it is applied (the test split) and learnt may be NULL. */
+bcml_status bcml_csv_read(const char *text, size_t len, const char *what, const bcml_csv_options *o,
+                          const bcml_encoder *enc, bcml_table *out, bcml_encoder **learnt, bcml_error *err);
+
+/* A PNG of one image instance for the error tables: pixels [channels][h][w] (channels 1 or 3) mapped
+ * from [lo, hi] to 0..255 (lo == hi: the image's own range), scaled up by an integer factor.
+ * *png allocated. */
+bcml_status bcml_png_thumbnail(const float *pixels, int channels, int h, int w, int scale, float lo, float hi,
+                               unsigned char **png, size_t *len, bcml_error *err);
+
 /* ---------------------------------------------------------------- training */
 
 typedef struct {
@@ -228,13 +303,6 @@ bcml_status bcml_compat_json(const bcml_compat *c, char **json, bcml_error *err)
 /* 95% Wilson score interval of k successes in n trials; NaN when n == 0. */
 void bcml_wilson(int64_t k, int64_t n, double ci[2]);
 
-/* One slice column: per-instance value index into names. */
-typedef struct {
-    const char *name;          /* column name, e.g. "age_band" */
-    const int32_t *value;      /* [n] index into names, >= 0 */
-    int num_values;
-    const char *const *names;  /* [num_values] value names, e.g. "75+" */
-} bcml_slice_column;
 
 /* Performance metrics for the y-axis of the trade-off plots. */
 typedef enum { BCML_METRIC_ACCURACY = 0, BCML_METRIC_BALANCED_ACCURACY, BCML_METRIC_MACRO_F1 } bcml_metric;
@@ -244,6 +312,13 @@ bcml_status bcml_metric_from_name(const char *name, bcml_metric *m, bcml_error *
  * Balanced accuracy averages recall over the classes present in y; macro-F1 averages F1 over the classes
  * present in y or in the predictions. */
 double bcml_metric_value(bcml_metric m, int64_t n, const int32_t *pred, const int32_t *y, int num_classes);
+
+/* Builds a slice column from per-instance text values: value names sorted (numerically when every value
+ * is a number), each instance mapped to its name. The column's name, values and names are allocated; free
+ * them with bcml_slice_column_free. */
+bcml_status bcml_slice_column_build(const char *name, const char *const *values, int64_t n, bcml_slice_column *out,
+                                    bcml_error *err);
+void bcml_slice_column_free(bcml_slice_column *c);
 
 typedef struct {
     int64_t n;

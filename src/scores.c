@@ -122,6 +122,73 @@ bcml_status bcml_compat_json(const bcml_compat *c, char **json, bcml_error *err)
     return *json ? BCML_OK : bcml__fail(err, BCML_ENOMEM, "scores: out of memory writing JSON");
 }
 
+typedef struct { const char *text; double num; int64_t at; } slice_key;
+
+static int cmp_key_num(const void *a, const void *b) {
+    double x = ((const slice_key *)a)->num, y = ((const slice_key *)b)->num;
+    return (x > y) - (x < y);
+}
+static int cmp_key_text(const void *a, const void *b) {
+    return strcmp(((const slice_key *)a)->text, ((const slice_key *)b)->text);
+}
+
+void bcml_slice_column_free(bcml_slice_column *c) {
+    if (!c) return;
+    for (int i = 0; c->names && i < c->num_values; i++) free((char *)c->names[i]);
+    free((char **)c->names);
+    free((int32_t *)c->value);
+    free((char *)c->name);
+    memset(c, 0, sizeof *c);
+}
+
+static char *copy_text(const char *s) {
+    size_t n = strlen(s) + 1;
+    char *d = bcml__alloc(n, 1);
+    if (d) memcpy(d, s, n);
+    return d;
+}
+
+bcml_status bcml_slice_column_build(const char *name, const char *const *values, int64_t n, bcml_slice_column *out,
+                                    bcml_error *err) {
+    memset(out, 0, sizeof *out);
+    slice_key *keys = bcml__alloc((size_t)(n ? n : 1), sizeof *keys);
+    int32_t *value = bcml__alloc((size_t)(n ? n : 1), sizeof(int32_t));
+    char **names = bcml__calloc((size_t)(n ? n : 1), sizeof(char *));
+    char *cname = copy_text(name ? name : "slice");
+    bcml_status s = BCML_OK;
+    if (!keys || !value || !names || !cname) { s = bcml__fail(err, BCML_ENOMEM, "slice column: out of memory"); goto fail; }
+    int all_num = 1;
+    for (int64_t i = 0; i < n; i++) {
+        char *end;
+        keys[i].text = values[i] ? values[i] : "";
+        keys[i].num = strtod(keys[i].text, &end);
+        keys[i].at = i;
+        if (end == keys[i].text || *end || !isfinite(keys[i].num)) all_num = 0;
+    }
+    qsort(keys, (size_t)n, sizeof *keys, all_num ? cmp_key_num : cmp_key_text);
+    int nv = 0;
+    for (int64_t k = 0; k < n; k++) {
+        if (k == 0 || (all_num ? keys[k].num != keys[k - 1].num : strcmp(keys[k].text, keys[k - 1].text) != 0)) {
+            if (nv >= 100000) {
+                s = bcml__fail(err, BCML_EINVAL, "slice column \"%s\" has more than 100000 distinct values", cname);
+                goto fail;
+            }
+            if (!(names[nv++] = copy_text(keys[k].text))) { s = bcml__fail(err, BCML_ENOMEM, "slice column: out of memory"); goto fail; }
+        }
+        value[keys[k].at] = nv - 1;
+    }
+    free(keys);
+    *out = (bcml_slice_column){cname, value, nv, (const char *const *)names};
+    return BCML_OK;
+fail:
+    free(keys);
+    free(value);
+    for (int i = 0; names && i < (int)n && names[i]; i++) free(names[i]);
+    free(names);
+    free(cname);
+    return s;
+}
+
 static int cmp_i64(const void *a, const void *b) {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
     return (x > y) - (x < y);

@@ -32,11 +32,24 @@ typedef struct {
     float *x;
     int32_t *y;
     int64_t n, dim;
+    int shape[3];                 /* [C,H,W] of image data; [dim,1,1] otherwise */
+    int64_t *ids;                 /* or NULL */
+    bcml_slice_column *slices;    /* CSV slice columns */
+    int num_slices;
+    bcml_encoder *encoder;        /* the encoding a CSV training split taught, or NULL */
 } cli_data;
 
-/* {"builtin": name, "n", "seed"}, {"file": "data.json"} or inline {"x", "y"}; "fraction" keeps the first part. */
-int cli_load_data(const cJSON *spec, const char *what, cli_data *d, bcml_error *e);
+/* A dataset: {"builtin": name, "n", "seed"}, {"csv": path, "label", "id", "slices", "ignore", "delimiter"},
+ * {"npy": {"x", "y"}}, {"npz": path, "x": member, "y": member}, {"idx": {"images", "labels"}}, {"file":
+ * "data.json"} or inline {"x", "y"}; "scale" multiplies the features (IDX: 1/255 by default); "fraction"
+ * keeps the first part. A CSV test split is encoded with enc (the training split's); without enc the
+ * encoding is learnt and kept in d->encoder. */
+int cli_load_data(const cJSON *spec, const char *what, const bcml_encoder *enc, cli_data *d, bcml_error *e);
 void cli_free_data(cli_data *d);
+/* The CSV encoding kept with a saved model (<model>.encoding.json, or encoding.json beside it), or NULL;
+ * *failed is set when one exists but cannot be read (e holds why). */
+bcml_encoder *cli_model_encoding(const char *model_path, bcml_error *e, int *failed);
+int cli_save_encoding(const bcml_encoder *enc, const char *path, bcml_error *e);
 /* A model from cfg[key_spec] (a spec) or cfg[key_file] (a saved model). */
 int cli_load_model(const cJSON *cfg, const char *key_spec, const char *key_file, uint64_t seed, bcml_model **m,
                    bcml_error *e);

@@ -1,9 +1,12 @@
 /* cmd_scores.c - `bcml scores` (h1 vs h2 from their predictions) and `bcml compare` (from models or prediction
  * files on a dataset): the evaluation record, a readable summary, and --fail-if gates for CI pipelines. */
+#define _POSIX_C_SOURCE 200809L /* mkdir */
 #include "cli.h"
 #include "../jsonutil.h"
 
+#include <errno.h>
 #include <math.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -202,7 +205,7 @@ static int gate_fails(const cJSON *r, const char *expr, int *bad_syntax) {
 /* The shared tail of scores and compare: optional ids, metadata, slices, metric and num_classes from `in`,
  * then the record (JSON or --pretty) and the gates. Returns the exit code: 0, 1 error, 3 gate failed. */
 static int evaluate_and_print(const cJSON *in, const char *what, const int32_t *h1, const int32_t *h2,
-                              const int32_t *y, int64_t n, const cli_args *a) {
+                              const int32_t *y, int64_t n, const cli_data *d, const cli_args *a) {
     int rc = 1, ncols = 0;
     int64_t *ids = NULL, ni, nc;
     const char **meta = NULL;
@@ -255,7 +258,11 @@ static int evaluate_and_print(const cJSON *in, const char *what, const int32_t *
         if (!cJSON_IsString(jm)) snprintf(e.msg, sizeof e.msg, "%s: \"metric\" must be a metric name", what);
         goto fail;
     }
-    bcml_eval_input ev = {n, h1, h2, y, ids, meta, (int)nc, ncols, bcols, metric};
+    /* compare: the data's own ids and slice columns unless the input names others */
+    const int64_t *use_ids = ids ? ids : d ? d->ids : NULL;
+    const bcml_slice_column *use_slices = ncols || !d ? bcols : d->slices;
+    int use_ncols = ncols || !d ? ncols : d->num_slices;
+    bcml_eval_input ev = {n, h1, h2, y, use_ids, meta, (int)nc, use_ncols, use_slices, metric};
     if (bcml_evaluation_json(&ev, &json, &e)) goto fail;
     cJSON *r = cJSON_Parse(json);
     if (a->pretty && r) print_summary(r);
@@ -299,7 +306,7 @@ int cmd_scores(const cli_args *a) {
                       (long long)n1, (long long)n2, (long long)ny);
         goto done;
     }
-    rc = evaluate_and_print(in, "scores input", h1, h2, y, ny, a);
+    rc = evaluate_and_print(in, "scores input", h1, h2, y, ny, NULL, a);
     goto done;
 fail:
     rc = cli_fail_err(&e);
@@ -355,26 +362,59 @@ static int32_t *model_labels(const cJSON *j, const char *name, const cli_data *d
     return lab;
 }
 
+/* --out DIR with image data: a PNG of every instance either model gets wrong, named by its id. */
+static int write_thumbnails(const cli_data *d, const int32_t *h1, const int32_t *h2, const char *dir, bcml_error *e) {
+    if (d->shape[1] * d->shape[2] <= 1 || (d->shape[0] != 1 && d->shape[0] != 3)) {
+        snprintf(e->msg, sizeof e->msg, "compare --out writes image thumbnails, but the data are not images");
+        return 1;
+    }
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) { snprintf(e->msg, sizeof e->msg, "cannot create %s", dir); return 1; }
+    for (int64_t i = 0; i < d->n; i++) {
+        if (h1[i] == d->y[i] && h2[i] == d->y[i]) continue;
+        unsigned char *png;
+        size_t len;
+        if (bcml_png_thumbnail(d->x + i * d->dim, d->shape[0], d->shape[1], d->shape[2], 2, 0, 0, &png, &len, e)) return 1;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%lld.png", dir, (long long)(d->ids ? d->ids[i] : i));
+        FILE *f = fopen(path, "wb");
+        int ok = f && fwrite(png, 1, len, f) == len;
+        if (f && fclose(f) != 0) ok = 0;
+        bcml_free(png);
+        if (!ok) { snprintf(e->msg, sizeof e->msg, "cannot write %.400s", path); return 1; }
+    }
+    return 0;
+}
+
 int cmd_compare(const cli_args *a) {
     static const char *const keys[] = {"data", "h1", "h2", "ids", "slices", "metadata", "num_classes", "metric", NULL};
     cJSON *in = cli_read_json(a->input);
     if (!in) return 1;
     int rc = 1;
     cli_data d = {0};
+    bcml_encoder *enc = NULL;
     int32_t *h1 = NULL, *h2 = NULL;
     bcml_error e = {0};
     if (!cJSON_IsObject(in)) { rc = cli_fail("compare input must be a JSON object"); goto done; }
     if (bcml__json_only_keys(in, keys, "compare input", &e)) goto fail;
-    if (cli_load_data(cJSON_GetObjectItemCaseSensitive(in, "data"), "data", &d, &e)) goto fail;
+    /* CSV data is encoded as a saved model's encoding says (h1's first) */
+    const cJSON *f1 = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(in, "h1"), "model_file");
+    const cJSON *f2 = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(in, "h2"), "model_file");
+    int enc_failed = 0;
+    enc = cli_model_encoding(cJSON_IsString(f1) ? f1->valuestring : NULL, &e, &enc_failed);
+    if (!enc && !enc_failed) enc = cli_model_encoding(cJSON_IsString(f2) ? f2->valuestring : NULL, &e, &enc_failed);
+    if (enc_failed) goto fail;
+    if (cli_load_data(cJSON_GetObjectItemCaseSensitive(in, "data"), "data", enc, &d, &e)) goto fail;
     if (!(h1 = model_labels(cJSON_GetObjectItemCaseSensitive(in, "h1"), "h1", &d, &e))) goto fail;
     if (!(h2 = model_labels(cJSON_GetObjectItemCaseSensitive(in, "h2"), "h2", &d, &e))) goto fail;
-    rc = evaluate_and_print(in, "compare input", h1, h2, d.y, d.n, a);
+    rc = evaluate_and_print(in, "compare input", h1, h2, d.y, d.n, &d, a);
+    if (rc != 1 && a->out && write_thumbnails(&d, h1, h2, a->out, &e)) goto fail;
     goto done;
 fail:
     rc = cli_fail_err(&e);
 done:
     cJSON_Delete(in);
     cli_free_data(&d);
+    bcml_encoder_free(enc);
     free(h1);
     free(h2);
     return rc;

@@ -104,7 +104,7 @@ static int h1_outputs(const cJSON *jh1, const cli_data *train, const cli_data *t
         o.shuffle = !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(tr, "shuffle"));
         if (cli_parse_optimizer(cJSON_GetObjectItemCaseSensitive(tr, "optimizer"), &o.optimizer, e)) return 1;
         const cJSON *dj = cJSON_GetObjectItemCaseSensitive(tr, "data");
-        if (dj ? cli_load_data(dj, "h1.train.data", &d, e) : 0) return 1;
+        if (dj ? cli_load_data(dj, "h1.train.data", train->encoder, &d, e) : 0) return 1; /* encoded as the sweep's data */
         if (cli_load_model(tr, "model", "-", o.seed, &h1, e)) { cli_free_data(&d); return 1; }
         bcml_loss_opts_init(&o.loss, bcml_model_output_size(h1) == 1 ? BCML_LOSS_BCE : BCML_LOSS_CROSS_ENTROPY);
         const cli_data *use = dj ? &d : train;
@@ -219,6 +219,7 @@ int cmd_sweep(const cli_args *a) {
     if (!cfg) return 1;
     int rc = 1;
     cli_data train = {0}, test = {0};
+    bcml_encoder *enc = NULL;
     bcml_model *h2 = NULL;
     float *h1_train = NULL, *h1_test = NULL;
     double *lambdas = NULL;
@@ -250,9 +251,15 @@ int cmd_sweep(const cli_args *a) {
     if (bcml_sweep_summary(NULL, 0, 0, constraint, &summary, &e)) goto fail; /* checks the constraint early */
     bcml_free(summary);
     summary = NULL;
-    if (cli_load_data(cJSON_GetObjectItemCaseSensitive(cfg, "data"), "data", &train, &e)) goto fail;
+    /* CSV data is encoded as h1's saved encoding says, else as the training split teaches */
+    const cJSON *jh1f = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(cfg, "h1"), "model_file");
+    int enc_failed = 0;
+    enc = cli_model_encoding(cJSON_IsString(jh1f) ? jh1f->valuestring : NULL, &e, &enc_failed);
+    if (enc_failed) goto fail;
+    if (cli_load_data(cJSON_GetObjectItemCaseSensitive(cfg, "data"), "data", enc, &train, &e)) goto fail;
     if (!cJSON_GetObjectItemCaseSensitive(cfg, "test")) { rc = cli_fail("sweep config: \"test\" (the test set) is required"); goto done; }
-    if (cli_load_data(cJSON_GetObjectItemCaseSensitive(cfg, "test"), "test", &test, &e)) goto fail;
+    if (cli_load_data(cJSON_GetObjectItemCaseSensitive(cfg, "test"), "test", enc ? enc : train.encoder, &test, &e)) goto fail;
+    if (train.num_slices != test.num_slices) { rc = cli_fail("sweep config: \"data\" and \"test\" name different slice columns"); goto done; }
     if (cli_load_model(cfg, "model", "model_file", c.seed, &h2, &e)) goto fail;
     int C = bcml_model_output_size(h2);
     if (cli_parse_optimizer(cJSON_GetObjectItemCaseSensitive(cfg, "optimizer"), &c.optimizer, &e)) goto fail;
@@ -295,8 +302,16 @@ int cmd_sweep(const cli_args *a) {
     if (h1_outputs(cJSON_GetObjectItemCaseSensitive(cfg, "h1"), &train, &test, C, a->out, &h1_train, &h1_test,
                    &c.h1_probabilities, &e))
         goto fail;
-    c.train = (bcml_dataset){train.n, train.dim, train.x, train.y, NULL};
-    c.test = (bcml_dataset){test.n, test.dim, test.x, test.y, NULL};
+    c.train = (bcml_dataset){train.n, train.dim, train.x, train.y, train.ids};
+    c.test = (bcml_dataset){test.n, test.dim, test.x, test.y, test.ids};
+    c.num_slice_columns = train.num_slices;
+    c.train_slices = train.slices;
+    c.test_slices = test.slices;
+    if (enc || train.encoder) {
+        char epath[4096];
+        snprintf(epath, sizeof epath, "%s/encoding.json", a->out);
+        if (cli_save_encoding(enc ? enc : train.encoder, epath, &e)) goto fail;
+    }
     c.h1_train = h1_train;
     c.h1_test = h1_test;
     c.h2 = h2;
@@ -333,6 +348,7 @@ fail:
     rc = cli_fail_err(&e);
 done:
     cJSON_Delete(cfg);
+    bcml_encoder_free(enc);
     cli_free_data(&train);
     cli_free_data(&test);
     bcml_model_free(h2);

@@ -30,6 +30,7 @@ int cmd_train(const cli_args *a) {
     bcml_error e = {0};
     cli_data train = {0}, test = {0};
     bcml_model *h2 = NULL, *h1 = NULL;
+    bcml_encoder *enc = NULL;
     float *h1_out = NULL, *pred = NULL;
     int32_t *lab1 = NULL, *lab2 = NULL;
     double *epoch_loss = NULL;
@@ -48,9 +49,17 @@ int cmd_train(const cli_args *a) {
     const cJSON *sh = cJSON_GetObjectItemCaseSensitive(cfg, "shuffle");
     if (sh && !cJSON_IsBool(sh)) { rc = cli_fail("train config: \"shuffle\" must be true or false"); goto done; }
     o.shuffle = !sh || cJSON_IsTrue(sh);
-    if (cli_load_data(cJSON_GetObjectItemCaseSensitive(cfg, "data"), "data", &train, &e)) goto fail;
+    /* CSV data is encoded as h1's (or the initial model's) saved encoding says, else as its training split teaches */
+    const cJSON *jh1f = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(cfg, "h1"), "model_file");
+    const cJSON *jmf = cJSON_GetObjectItemCaseSensitive(cfg, "model_file");
+    int enc_failed = 0;
+    enc = cli_model_encoding(cJSON_IsString(jh1f) ? jh1f->valuestring : cJSON_IsString(jmf) ? jmf->valuestring : NULL, &e,
+                             &enc_failed);
+    if (enc_failed) goto fail;
+    if (cli_load_data(cJSON_GetObjectItemCaseSensitive(cfg, "data"), "data", enc, &train, &e)) goto fail;
+    const bcml_encoder *used = enc ? enc : train.encoder;
     const cJSON *jtest = cJSON_GetObjectItemCaseSensitive(cfg, "test");
-    if (jtest && cli_load_data(jtest, "test", &test, &e)) goto fail;
+    if (jtest && cli_load_data(jtest, "test", used, &test, &e)) goto fail;
     if (cli_load_model(cfg, "model", "model_file", o.seed, &h2, &e)) goto fail;
     int C = bcml_model_output_size(h2);
     if (cli_parse_optimizer(cJSON_GetObjectItemCaseSensitive(cfg, "optimizer"), &o.optimizer, &e)) goto fail;
@@ -102,6 +111,11 @@ int cmd_train(const cli_args *a) {
     const char *save_path = a->out ? a->out : (cJSON_IsString(save) ? save->valuestring : NULL);
     if (save && !cJSON_IsString(save)) { rc = cli_fail("train config: \"save\" must be a path"); goto done; }
     if (save_path && bcml_model_save_file(h2, save_path, &e)) goto fail;
+    if (save_path && used) {
+        char epath[4096];
+        snprintf(epath, sizeof epath, "%s.encoding.json", save_path);
+        if (cli_save_encoding(used, epath, &e)) goto fail;
+    }
 
     out = cJSON_CreateObject();
     cJSON_AddStringToObject(out, "loss", bcml_loss_name(o.loss.kind));
@@ -165,6 +179,7 @@ int cmd_train(const cli_args *a) {
 fail:
     rc = cli_fail_err(&e);
 done:
+    bcml_encoder_free(enc);
     cJSON_Delete(out);
     cJSON_Delete(cfg);
     cli_free_data(&train);
@@ -187,12 +202,17 @@ int cmd_predict(const cli_args *a) {
     bcml_error e = {0};
     cli_data d = {0};
     bcml_model *m = NULL;
+    bcml_encoder *enc = NULL;
     float *pred = NULL;
     int32_t *lab = NULL;
     if (!cJSON_IsObject(cfg)) { rc = cli_fail("predict input must be a JSON object"); goto done; }
     if (bcml__json_only_keys(cfg, keys, "predict input", &e)) goto fail;
     if (cli_load_model(cfg, "-", "model_file", 0, &m, &e)) goto fail;
-    if (cli_load_data(cJSON_GetObjectItemCaseSensitive(cfg, "data"), "data", &d, &e)) goto fail;
+    int enc_failed = 0;
+    const cJSON *mf = cJSON_GetObjectItemCaseSensitive(cfg, "model_file");
+    enc = cli_model_encoding(cJSON_IsString(mf) ? mf->valuestring : NULL, &e, &enc_failed);
+    if (enc_failed) goto fail;
+    if (cli_load_data(cJSON_GetObjectItemCaseSensitive(cfg, "data"), "data", enc, &d, &e)) goto fail;
     if (d.dim != bcml_model_input_size(m)) {
         rc = cli_fail("predict: the data has %lld features, the model expects %lld", (long long)d.dim,
                       (long long)bcml_model_input_size(m));
@@ -230,6 +250,7 @@ done:
     cJSON_Delete(out);
     cJSON_Delete(cfg);
     cli_free_data(&d);
+    bcml_encoder_free(enc);
     bcml_model_free(m);
     free(pred);
     free(lab);

@@ -10,25 +10,159 @@
 void cli_free_data(cli_data *d) {
     free(d->x);
     free(d->y);
+    free(d->ids);
+    for (int i = 0; d->slices && i < d->num_slices; i++) bcml_slice_column_free(&d->slices[i]);
+    free(d->slices);
+    bcml_encoder_free(d->encoder);
     memset(d, 0, sizeof *d);
 }
 
-/* A dataset from {"builtin": name, "n", "seed"}, {"file": "data.json"} or inline {"x", "y"};
- * "fraction" keeps the first part of the instances (e.g. h1 trained on 20% of the data). */
-int cli_load_data(const cJSON *spec, const char *what, cli_data *d, bcml_error *e) {
-    static const char *const keys[] = {"builtin", "n", "seed", "file", "x", "y", "fraction", NULL};
+static int read_bytes(const char *path, unsigned char **b, size_t *len, const char *where, bcml_error *e) {
+    char *text = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f) { snprintf(e->msg, sizeof e->msg, "%s: cannot open %s", where, path); return 1; }
+    size_t cap = 1 << 16, n = 0;
+    text = malloc(cap);
+    while (text) {
+        n += fread(text + n, 1, cap - n, f);
+        if (n < cap) break;
+        char *nt = realloc(text, cap * 2);
+        if (!nt) { free(text); text = NULL; break; }
+        text = nt;
+        cap *= 2;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (!text || bad) {
+        free(text);
+        snprintf(e->msg, sizeof e->msg, "%s: cannot read %s", where, path);
+        return 1;
+    }
+    *b = (unsigned char *)text;
+    *len = n;
+    return 0;
+}
+
+/* An array from a file by its format: "npy", "npz" (member), "idx". */
+static int read_array(const char *fmt, const char *path, const char *member, const char *where, bcml_array *a, bcml_error *e) {
+    unsigned char *b;
+    size_t len;
+    if (read_bytes(path, &b, &len, where, e)) return 1;
+    bcml_status s = strcmp(fmt, "npz") == 0 ? bcml_npz_read(b, len, member, path, a, e)
+                    : strcmp(fmt, "idx") == 0 ? bcml_idx_read(b, len, path, a, e)
+                                             : bcml_npy_read(b, len, path, a, e);
+    free(b);
+    return s != BCML_OK;
+}
+
+/* Features [n, ...] and labels [n] arrays into d; images keep their [C,H,W] shape. */
+static int take_arrays(bcml_array *x, bcml_array *y, double scale, const char *where, cli_data *d, bcml_error *e) {
+    if (y->ndim != 1 && !(y->ndim == 2 && y->shape[1] == 1)) {
+        snprintf(e->msg, sizeof e->msg, "%s: labels must be a vector, got %d dimensions", where, y->ndim);
+        return 1;
+    }
+    if (x->shape[0] != y->shape[0]) {
+        snprintf(e->msg, sizeof e->msg, "%s: %lld feature rows but %lld labels", where, (long long)x->shape[0], (long long)y->shape[0]);
+        return 1;
+    }
+    d->n = x->shape[0];
+    d->dim = bcml_array_row_size(x);
+    if (x->ndim == 3) { d->shape[0] = 1; d->shape[1] = (int)x->shape[1]; d->shape[2] = (int)x->shape[2]; }
+    else if (x->ndim == 4) { d->shape[0] = (int)x->shape[1]; d->shape[1] = (int)x->shape[2]; d->shape[2] = (int)x->shape[3]; }
+    if (!(d->y = malloc((size_t)d->n * sizeof(int32_t)))) { snprintf(e->msg, sizeof e->msg, "out of memory"); return 1; }
+    for (int64_t i = 0; i < d->n; i++) {
+        float v = y->data[i];
+        if (v < 0 || v != floorf(v) || v > 2147483647.0f) {
+            snprintf(e->msg, sizeof e->msg, "%s: label %lld is %g; labels must be whole numbers >= 0", where, (long long)i, v);
+            return 1;
+        }
+        d->y[i] = (int32_t)v;
+    }
+    d->x = x->data;
+    x->data = NULL;
+    if (scale != 1.0)
+        for (int64_t i = 0; i < d->n * d->dim; i++) d->x[i] = (float)(d->x[i] * scale);
+    return 0;
+}
+
+static int string_list(const cJSON *j, const char *key, const char *where, const char ***out, int *n, bcml_error *e) {
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(j, key), *it;
+    *out = NULL;
+    *n = 0;
+    if (!a) return 0;
+    if (!cJSON_IsArray(a)) { snprintf(e->msg, sizeof e->msg, "%s: \"%s\" must be a list of column names", where, key); return 1; }
+    *out = malloc((size_t)(cJSON_GetArraySize(a) + 1) * sizeof(char *));
+    cJSON_ArrayForEach(it, a) {
+        if (!cJSON_IsString(it)) { snprintf(e->msg, sizeof e->msg, "%s: \"%s\" must list column names", where, key); return 1; }
+        (*out)[(*n)++] = it->valuestring;
+    }
+    return 0;
+}
+
+static int load_csv(const cJSON *spec, const char *path, const char *where, const bcml_encoder *enc, cli_data *d, bcml_error *e) {
+    bcml_csv_options o;
+    memset(&o, 0, sizeof o);
+    const cJSON *label = cJSON_GetObjectItemCaseSensitive(spec, "label"), *id = cJSON_GetObjectItemCaseSensitive(spec, "id");
+    const cJSON *delim = cJSON_GetObjectItemCaseSensitive(spec, "delimiter");
+    if (!cJSON_IsString(label)) { snprintf(e->msg, sizeof e->msg, "%s: \"label\" (the label column) is required", where); return 1; }
+    if (id && !cJSON_IsString(id)) { snprintf(e->msg, sizeof e->msg, "%s: \"id\" must be a column name", where); return 1; }
+    if (delim && (!cJSON_IsString(delim) || strlen(delim->valuestring) != 1)) {
+        snprintf(e->msg, sizeof e->msg, "%s: \"delimiter\" must be one character", where);
+        return 1;
+    }
+    o.label = label->valuestring;
+    o.id = id ? id->valuestring : NULL;
+    o.delimiter = delim ? delim->valuestring[0] : ',';
+    const char **slices = NULL, **ignore = NULL;
+    int rc = string_list(spec, "slices", where, &slices, &o.num_slices, e) || string_list(spec, "ignore", where, &ignore, &o.num_ignore, e);
+    o.slices = slices;
+    o.ignore = ignore;
+    unsigned char *b = NULL;
+    size_t len;
+    bcml_table t;
+    if (!rc) rc = read_bytes(path, &b, &len, where, e);
+    if (!rc) rc = bcml_csv_read((const char *)b, len, path, &o, enc, &t, enc ? NULL : &d->encoder, e) != BCML_OK;
+    free(b);
+    free(slices);
+    free(ignore);
+    if (rc) return 1;
+    d->n = t.n;
+    d->dim = t.dim;
+    d->x = t.x;
+    d->y = t.y;
+    d->ids = t.ids;
+    d->slices = t.slices;
+    d->num_slices = t.num_slices;
+    t.x = NULL;
+    t.y = NULL;
+    t.ids = NULL;
+    t.slices = NULL;
+    t.num_slices = 0;
+    bcml_table_free(&t);
+    return 0;
+}
+
+int cli_load_data(const cJSON *spec, const char *what, const bcml_encoder *enc, cli_data *d, bcml_error *e) {
+    static const char *const keys[] = {"builtin", "n", "seed", "file", "x", "y", "fraction", "csv", "label", "id",
+                                       "slices", "ignore", "delimiter", "npy", "npz", "idx", "scale", NULL};
     memset(d, 0, sizeof *d);
     char where[64];
     snprintf(where, sizeof where, "\"%s\"", what);
     if (!cJSON_IsObject(spec)) {
-        snprintf(e->msg, sizeof e->msg, "%s must be an object: {\"builtin\": name} or {\"file\": path} or {\"x\", \"y\"}", where);
+        snprintf(e->msg, sizeof e->msg, "%s must be an object: {\"builtin\"}, {\"csv\"}, {\"npy\"}, {\"npz\"}, {\"idx\"}, "
+                 "{\"file\"} or {\"x\", \"y\"}", where);
         return 1;
     }
     if (bcml__json_only_keys(spec, keys, where, e)) return 1;
-    double fraction;
-    if (bcml__json_num(spec, "fraction", 0, 1.0, 1e-9, 1.0, where, &fraction, e)) return 1;
-    const cJSON *builtin = cJSON_GetObjectItemCaseSensitive(spec, "builtin");
-    const cJSON *file = cJSON_GetObjectItemCaseSensitive(spec, "file");
+    double fraction, scale;
+    const cJSON *builtin = cJSON_GetObjectItemCaseSensitive(spec, "builtin"), *file = cJSON_GetObjectItemCaseSensitive(spec, "file");
+    const cJSON *csv = cJSON_GetObjectItemCaseSensitive(spec, "csv"), *npy = cJSON_GetObjectItemCaseSensitive(spec, "npy");
+    const cJSON *npz = cJSON_GetObjectItemCaseSensitive(spec, "npz"), *idx = cJSON_GetObjectItemCaseSensitive(spec, "idx");
+    if (bcml__json_num(spec, "fraction", 0, 1.0, 1e-9, 1.0, where, &fraction, e) ||
+        bcml__json_num(spec, "scale", 0, idx ? 1.0 / 255 : 1.0, -1e30, 1e30, where, &scale, e))
+        return 1;
+    int rc = 0;
+    d->shape[0] = 0;
     if (builtin) {
         int64_t n, seed;
         int classes;
@@ -38,6 +172,34 @@ int cli_load_data(const cJSON *spec, const char *what, cli_data *d, bcml_error *
             return 1;
         if (bcml_dataset_builtin(builtin->valuestring, n, (uint64_t)seed, &d->x, &d->y, &d->dim, &classes, e)) return 1;
         d->n = n;
+    } else if (csv) {
+        if (!cJSON_IsString(csv)) { snprintf(e->msg, sizeof e->msg, "%s: \"csv\" must be a path", where); return 1; }
+        rc = load_csv(spec, csv->valuestring, where, enc, d, e);
+    } else if (npy || idx) {
+        /* {"npy": {"x": path, "y": path}} or {"idx": {"images": path, "labels": path}} */
+        const cJSON *pair = npy ? npy : idx;
+        const cJSON *xp = cJSON_GetObjectItemCaseSensitive(pair, npy ? "x" : "images");
+        const cJSON *yp = cJSON_GetObjectItemCaseSensitive(pair, npy ? "y" : "labels");
+        if (!cJSON_IsString(xp) || !cJSON_IsString(yp)) {
+            snprintf(e->msg, sizeof e->msg, npy ? "%s: \"npy\" must be {\"x\": path, \"y\": path}"
+                                                : "%s: \"idx\" must be {\"images\": path, \"labels\": path}", where);
+            return 1;
+        }
+        bcml_array x = {0}, y = {0};
+        rc = read_array(npy ? "npy" : "idx", xp->valuestring, NULL, where, &x, e) ||
+             read_array(npy ? "npy" : "idx", yp->valuestring, NULL, where, &y, e) || take_arrays(&x, &y, scale, where, d, e);
+        bcml_array_free(&x);
+        bcml_array_free(&y);
+    } else if (npz) {
+        /* {"npz": path, "x": member, "y": member} */
+        const cJSON *xm = cJSON_GetObjectItemCaseSensitive(spec, "x"), *ym = cJSON_GetObjectItemCaseSensitive(spec, "y");
+        if (!cJSON_IsString(npz)) { snprintf(e->msg, sizeof e->msg, "%s: \"npz\" must be a path", where); return 1; }
+        bcml_array x = {0}, y = {0};
+        rc = read_array("npz", npz->valuestring, cJSON_IsString(xm) ? xm->valuestring : "x", where, &x, e) ||
+             read_array("npz", npz->valuestring, cJSON_IsString(ym) ? ym->valuestring : "y", where, &y, e) ||
+             take_arrays(&x, &y, scale, where, d, e);
+        bcml_array_free(&x);
+        bcml_array_free(&y);
     } else {
         cJSON *doc = NULL;
         const cJSON *src = spec;
@@ -54,15 +216,16 @@ int cli_load_data(const cJSON *spec, const char *what, cli_data *d, bcml_error *
         d->x = cli_matrix(cJSON_GetObjectItemCaseSensitive(src, "x"), "x", &d->n, &cols, e);
         d->y = d->x ? cli_labels(cJSON_GetObjectItemCaseSensitive(src, "y"), "y", &ny, e) : NULL;
         cJSON_Delete(doc);
-        if (!d->x || !d->y) { cli_free_data(d); return 1; }
+        rc = !d->x || !d->y;
         d->dim = cols;
-        if (ny != d->n) {
+        if (!rc && ny != d->n) {
             snprintf(e->msg, sizeof e->msg, "%s: \"x\" has %lld rows but \"y\" has %lld labels", where, (long long)d->n,
                      (long long)ny);
-            cli_free_data(d);
-            return 1;
+            rc = 1;
         }
     }
+    if (rc) { cli_free_data(d); return 1; }
+    if (d->shape[0] == 0) { d->shape[0] = (int)d->dim; d->shape[1] = d->shape[2] = 1; }
     int64_t keep = (int64_t)llround(fraction * (double)d->n);
     d->n = keep < 1 ? 1 : keep;
     return 0;
@@ -180,4 +343,45 @@ int cli_apply_overrides(cJSON *cfg, const cli_args *a) {
         if (set_path(cfg, a->set_path[i], v)) return cli_fail("cannot set %s: the config has another kind of value there", a->set_path[i]);
     }
     return 0;
+}
+
+bcml_encoder *cli_model_encoding(const char *model_path, bcml_error *e, int *failed) {
+    *failed = 0;
+    if (!model_path) return NULL;
+    char path[4096];
+    snprintf(path, sizeof path, "%s.encoding.json", model_path);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        const char *slash = strrchr(model_path, '/');
+        snprintf(path, sizeof path, "%.*sencoding.json", slash ? (int)(slash - model_path + 1) : 0, model_path);
+        f = fopen(path, "rb");
+    }
+    if (!f) return NULL;
+    fclose(f);
+    char *text = cli_read_file(path, NULL);
+    bcml_encoder *enc = NULL;
+    if (!text || bcml_encoder_from_json(text, &enc, e)) {
+        if (text) {
+            char msg[sizeof e->msg];
+            snprintf(msg, sizeof msg, "%.200s: %.300s", path, e->msg);
+            memcpy(e->msg, msg, sizeof msg);
+        } else {
+            snprintf(e->msg, sizeof e->msg, "cannot read %.400s", path);
+        }
+        *failed = 1;
+    }
+    free(text);
+    return enc;
+}
+
+int cli_save_encoding(const bcml_encoder *enc, const char *path, bcml_error *e) {
+    char *json = NULL;
+    if (!enc) return 0;
+    if (bcml_encoder_to_json(enc, &json, e)) return 1;
+    FILE *f = fopen(path, "wb");
+    int ok = f && fputs(json, f) >= 0;
+    if (f && fclose(f) != 0) ok = 0;
+    bcml_free(json);
+    if (!ok) snprintf(e->msg, sizeof e->msg, "cannot write %s", path);
+    return !ok;
 }
