@@ -94,13 +94,15 @@ bcml_status bcml_npy_read(const unsigned char *b, size_t len, const char *what, 
     if (endian == '>') return bcml__fail(err, BCML_EFORMAT, "%s: big-endian data (dtype %.4s) is not supported; save with "
                                          "little-endian byte order", what, d + 1);
     if (endian != '<' && endian != '|' && endian != '=')
-        return bcml__fail(err, BCML_EFORMAT, "%s: unknown dtype %.6s", what, d);
+        return bcml__fail(err, BCML_EFORMAT, "%s: unknown dtype byte order '%c'", what, endian);
     int di = -1;
     for (int i = 0; i < (int)(sizeof dtypes / sizeof *dtypes); i++)
         if (strncmp(code, dtypes[i].code, 2) == 0 && code[2] == '\'') di = i;
-    if (di < 0)
-        return bcml__fail(err, BCML_EFORMAT, "%s: dtype %.6s is not supported (float32/64, int8/16/32/64, uint8/16, bool)",
-                          what, d);
+    if (di < 0) {
+        const char *q = strchr(d + 1, '\'');
+        return bcml__fail(err, BCML_EFORMAT, "%s: dtype %.*s is not supported (float32/64, int8/16/32/64, uint8/16, bool)",
+                          what, q ? (int)(q - d + 1) : 6, d);
+    }
     if (strncmp(fo, "False", 5) != 0) return bcml__fail(err, BCML_EFORMAT, "%s: Fortran-order arrays are not supported", what);
     if (*sh != '(') return bcml__fail(err, BCML_EFORMAT, "%s: bad shape in header", what);
     const char *p = sh + 1;

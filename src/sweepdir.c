@@ -190,6 +190,21 @@ static void *worker(void *arg) {
     return NULL;
 }
 
+/* The folder's identity, bcml-sweep.json: the caller's config with the grid spelled out as "lambdas". */
+static bcml_status identity(const bcml_sweep_config *c, const char *config_json, char **out, bcml_error *err) {
+    cJSON *j;
+    bcml_status s = bcml__json_parse(config_json, "sweep config", &j, err);
+    if (s) return s;
+    if (!cJSON_IsObject(j)) { cJSON_Delete(j); return bcml__fail(err, BCML_EINVAL, "sweep config must be a JSON object"); }
+    cJSON *l = cJSON_CreateArray();
+    for (int i = 0; i < c->num_lambdas; i++) cJSON_AddItemToArray(l, cJSON_CreateNumber(c->lambdas[i]));
+    cJSON_DeleteItemFromObjectCaseSensitive(j, "lambdas");
+    cJSON_AddItemToObject(j, "lambdas", l);
+    *out = cJSON_PrintUnformatted(j);
+    cJSON_Delete(j);
+    return *out ? BCML_OK : bcml__fail(err, BCML_ENOMEM, "out of memory");
+}
+
 static bcml_status prepare_dir(const char *dir, const char *config_json, bcml_error *err) {
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) return bcml__fail(err, BCML_EIO, "cannot create the folder %s", dir);
     char path[4096];
@@ -215,7 +230,10 @@ bcml_status bcml_sweep_run_dir(const bcml_sweep_config *c, const char *dir, cons
         return bcml__fail(err, BCML_EINVAL, "sweep: point %d is outside the grid of %d lambdas (0..%d)", only_point,
                           c->num_lambdas, c->num_lambdas - 1);
     if (jobs < 1 || jobs > 256) return bcml__fail(err, BCML_EINVAL, "sweep: jobs must be 1 to 256, got %d", jobs);
-    bcml_status s = prepare_dir(dir, config_json, err);
+    char *ident = NULL;
+    bcml_status s = identity(c, config_json, &ident, err);
+    if (!s) s = prepare_dir(dir, ident, err);
+    bcml_free(ident);
     if (s) return s;
     run_state r;
     memset(&r, 0, sizeof r);

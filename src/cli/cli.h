@@ -65,6 +65,7 @@ int cmd_predict(const cli_args *a);
 int cmd_sweep(const cli_args *a);
 int cmd_compare(const cli_args *a);
 int cmd_export_mlflow(const cli_args *a);
+int cmd_summary(const cli_args *a);
 
 /* Prints "bcml: <msg>" on stderr; returns 1 (the exit code). */
 int cli_fail(const char *fmt, ...)

@@ -281,10 +281,7 @@ int cmd_sweep(const cli_args *a) {
     }
     /* the folder's identity: the effective config with the grid spelled out (jobs and paths excluded) */
     cJSON *ident = cJSON_Duplicate(cfg, 1);
-    cJSON *lj = cJSON_CreateArray();
-    for (int i = 0; i < c.num_lambdas; i++) cJSON_AddItemToArray(lj, cJSON_CreateNumber(lambdas[i]));
-    cJSON_DeleteItemFromObjectCaseSensitive(ident, "lambda");
-    cJSON_AddItemToObject(ident, "lambdas", lj);
+    cJSON_DeleteItemFromObjectCaseSensitive(ident, "lambda"); /* the library stores the grid as "lambdas" */
     cJSON_AddStringToObject(ident, "bcml_version", BCML_VERSION);
     stored = cJSON_PrintUnformatted(ident);
     cJSON_Delete(ident);
@@ -358,4 +355,15 @@ done:
     free(stored);
     bcml_free(summary);
     return rc;
+}
+
+int cmd_summary(const cli_args *a) {
+    if (!a->input || strcmp(a->input, "-") == 0) return cli_fail("summary needs a sweep folder: bcml summary DIR");
+    bcml_error e = {0};
+    char *json = load_summary(a->input, NULL, &e);
+    if (!json) return cli_fail_err(&e);
+    if (a->pretty) print_table(json, stdout);
+    else cli_print_text(json);
+    bcml_free(json);
+    return 0;
 }

@@ -15,6 +15,7 @@ static const char *const usage =
     "  sweep          train h2 over a lambda_c grid with both loss families: --config FILE --out DIR\n"
     "                 [--resume] [--jobs N] [--point K]; or --merge DIR\n"
     "  compare        evaluate h1 against h2 (models or predictions) on a dataset; --fail-if \"btc<0.95\"\n"
+    "  summary        the summary of a sweep folder (bcml's or the original library's): summary DIR\n"
     "  export-mlflow  write a sweep folder as an MLflow run: export-mlflow DIR --out mlruns\n"
     "  version        print the version\n"
     "\n"
@@ -104,6 +105,7 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "sweep") == 0) return cmd_sweep(&a);
     if (strcmp(cmd, "compare") == 0) return cmd_compare(&a);
     if (strcmp(cmd, "export-mlflow") == 0) return cmd_export_mlflow(&a);
-    return cli_fail("unknown command \"%s\" (commands: loss, scores, train, predict, sweep, compare, export-mlflow, "
-                    "version)", cmd);
+    if (strcmp(cmd, "summary") == 0) return cmd_summary(&a);
+    return cli_fail("unknown command \"%s\" (commands: loss, scores, train, predict, sweep, summary, compare, "
+                    "export-mlflow, version)", cmd);
 }
