@@ -5,9 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 for kind in release asan scalar; do bash scripts/build.sh "$kind"; done
+bash scripts/setup-python.sh
 for dir in build build-asan build-scalar; do
   echo "== C tests in $dir"
   (cd "$dir" && ctest --output-on-failure)
 done
-export BCML_BIN=build/bcml BCML_BIN_ASAN=build-asan/bcml BCML_BIN_SCALAR=build-scalar/bcml
+export BCML_BIN=build/bcml BCML_BIN_ASAN=build-asan/bcml BCML_BIN_SCALAR=build-scalar/bcml BCML_PYTHON=build/pyenv/bin/python
 node --test tests/node/

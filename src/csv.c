@@ -1,6 +1,7 @@
 /* csv.c - CSV tables: RFC 4180 parsing (quotes, CRLF, BOM), column roles, and the feature encoding learnt
  * on the training split (standardised numbers, one-hot text) that is applied unchanged to the test split. */
 #include "internal.h"
+#include "jsonutil.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -498,15 +499,15 @@ bcml_status bcml_encoder_to_json(const bcml_encoder *e, char **json, bcml_error 
         cJSON *j = cJSON_CreateObject();
         cJSON_AddStringToObject(j, "name", ec->name);
         if (ec->numeric) {
-            cJSON_AddNumberToObject(j, "mean", ec->mean);
-            cJSON_AddNumberToObject(j, "std", ec->std);
+            bcml__json_add_number(j, "mean", ec->mean);
+            bcml__json_add_number(j, "std", ec->std);
         } else {
             cJSON *cats = cJSON_AddArrayToObject(j, "categories");
             for (int k = 0; k < ec->ncat; k++) cJSON_AddItemToArray(cats, cJSON_CreateString(ec->cats[k]));
         }
         cJSON_AddItemToArray(cols, j);
     }
-    *json = cJSON_PrintUnformatted(o);
+    *json = bcml__json_print(o);
     cJSON_Delete(o);
     return *json ? BCML_OK : bcml__fail(err, BCML_ENOMEM, "encoding: out of memory");
 }

@@ -2,6 +2,8 @@
 #include "jsonutil.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 bcml_status bcml__json_only_keys(const cJSON *obj, const char *const *allowed, const char *where, bcml_error *err) {
@@ -68,3 +70,43 @@ bcml_status bcml__json_parse(const char *text, const char *what, cJSON **out, bc
     }
     return bcml__fail(err, BCML_EFORMAT, "%s: invalid JSON at line %d, column %d", what, line, col);
 }
+
+static void shortest(double v, char buf[32]) {
+    for (int p = 1; p <= 17; p++) {
+        snprintf(buf, 32, "%.*g", p, v);
+        if (strtod(buf, NULL) == v) break;
+    }
+}
+
+cJSON *bcml__json_number(double v) {
+    if (!isfinite(v)) return cJSON_CreateNull();
+    if (v == floor(v) && fabs(v) < 1e15) return cJSON_CreateNumber(v);
+    char buf[32];
+    shortest(v, buf);
+    return cJSON_CreateRaw(buf);
+}
+
+/* turns every non-integer number node of t (and below it) into a raw node holding its exact digits */
+static int exact_numbers(cJSON *t) {
+    if (cJSON_IsNumber(t) && isfinite(t->valuedouble) &&
+        !(t->valuedouble == floor(t->valuedouble) && fabs(t->valuedouble) < 1e15)) {
+        char buf[32];
+        shortest(t->valuedouble, buf);
+        size_t n = strlen(buf) + 1;
+        char *raw = cJSON_malloc(n);
+        if (!raw) return 0;
+        memcpy(raw, buf, n);
+        t->type = cJSON_Raw | (t->type & cJSON_StringIsConst);
+        t->valuestring = raw;
+    }
+    for (cJSON *c = t->child; c; c = c->next)
+        if (!exact_numbers(c)) return 0;
+    return 1;
+}
+
+char *bcml__json_print(cJSON *tree) {
+    if (!tree || !exact_numbers(tree)) return NULL;
+    return cJSON_PrintUnformatted(tree);
+}
+
+void bcml__json_add_number(cJSON *obj, const char *key, double v) { cJSON_AddItemToObject(obj, key, bcml__json_number(v)); }

@@ -13,6 +13,12 @@ bcml_status bcml__json_int(const cJSON *obj, const char *key, int required, int6
 /* Finite number member in [lo, hi]; def when absent. */
 bcml_status bcml__json_num(const cJSON *obj, const char *key, int required, double def, double lo, double hi,
                            const char *where, double *out, bcml_error *err);
+/* A number node that prints the shortest digits reading back as exactly v (cJSON's own printer rounds
+ * to 15 digits when that is "close enough"): 0.8999999999999999 stays itself. NaN and Inf become null. */
+cJSON *bcml__json_number(double v);
+void bcml__json_add_number(cJSON *obj, const char *key, double v);
+/* Prints a tree compactly with every number exact (see bcml__json_number), parsed ones included. */
+char *bcml__json_print(cJSON *tree);
 /* Parses text; on failure names the line and column. */
 bcml_status bcml__json_parse(const char *text, const char *what, cJSON **out, bcml_error *err);
 

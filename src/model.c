@@ -208,7 +208,7 @@ static bcml_status expand_preset(const cJSON *spec, cJSON **out, bcml_error *err
                 }
                 cJSON *l = cJSON_CreateObject();
                 cJSON_AddStringToObject(l, "type", "linear");
-                cJSON_AddNumberToObject(l, "out", h->valuedouble);
+                bcml__json_add_number(l, "out", h->valuedouble);
                 cJSON_AddItemToArray(layers, l);
                 LAYER("{\"type\":\"relu\"}");
                 i++;
@@ -256,7 +256,7 @@ static bcml_status expand_preset(const cJSON *spec, cJSON **out, bcml_error *err
 #undef LAYER
     cJSON *last = cJSON_CreateObject();
     cJSON_AddStringToObject(last, "type", "linear");
-    cJSON_AddNumberToObject(last, "out", (double)classes);
+    bcml__json_add_number(last, "out", (double)classes);
     cJSON_AddItemToArray(layers, last);
     *out = o;
     return BCML_OK;
@@ -321,7 +321,7 @@ static bcml_status model_from_spec(const cJSON *spec_in, bcml_model **out, bcml_
     m->nparams = nparams;
     m->params = bcml__calloc((size_t)nparams, sizeof(float));
     m->grads = bcml__calloc((size_t)nparams, sizeof(float));
-    m->spec = cJSON_PrintUnformatted(spec);
+    m->spec = bcml__json_print((cJSON *)spec) /* exact digits; the tree is not read again */;
     if (!m->params || !m->grads || !m->spec) {
         s = bcml__fail(err, BCML_ENOMEM, "out of memory for %lld parameters", (long long)nparams);
         goto fail;

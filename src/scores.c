@@ -1,6 +1,7 @@
 /* scores.c - compatibility scores from labels: pooled 2x2 counts, BTC/BEC/flip rates, Wilson intervals,
  * and the full evaluation record (error overlap, per class, per slice, error instances) as JSON. */
 #include "internal.h"
+#include "jsonutil.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -74,26 +75,26 @@ bcml_status bcml_counts_compute(int64_t n, const int32_t *h1, const int32_t *h2,
 /* ---------------------------------------------------------------- JSON record */
 
 static void add_num(cJSON *o, const char *key, double v) {
-    if (isfinite(v)) cJSON_AddNumberToObject(o, key, v);
+    if (isfinite(v)) bcml__json_add_number(o, key, v);
     else cJSON_AddNullToObject(o, key);
 }
 
 static void add_ci(cJSON *o, const char *key, const double ci[2]) {
     if (!isfinite(ci[0])) { cJSON_AddNullToObject(o, key); return; }
     cJSON *a = cJSON_AddArrayToObject(o, key);
-    cJSON_AddItemToArray(a, cJSON_CreateNumber(ci[0]));
-    cJSON_AddItemToArray(a, cJSON_CreateNumber(ci[1]));
+    cJSON_AddItemToArray(a, bcml__json_number(ci[0]));
+    cJSON_AddItemToArray(a, bcml__json_number(ci[1]));
 }
 
 /* bcml's own score fields; btc/bec too unless the caller already wrote them under upstream's keys */
 static void add_compat(cJSON *o, const bcml_compat *c, int with_btc_bec) {
     cJSON *k = cJSON_AddObjectToObject(o, "counts");
-    cJSON_AddNumberToObject(k, "n", (double)c->k.n);
-    cJSON_AddNumberToObject(k, "both_correct", (double)c->k.a);
-    cJSON_AddNumberToObject(k, "negative_flips", (double)c->k.b);
-    cJSON_AddNumberToObject(k, "positive_flips", (double)c->k.c);
-    cJSON_AddNumberToObject(k, "both_wrong", (double)c->k.d);
-    cJSON_AddNumberToObject(k, "both_wrong_same_label", (double)c->k.d_same);
+    bcml__json_add_number(k, "n", (double)c->k.n);
+    bcml__json_add_number(k, "both_correct", (double)c->k.a);
+    bcml__json_add_number(k, "negative_flips", (double)c->k.b);
+    bcml__json_add_number(k, "positive_flips", (double)c->k.c);
+    bcml__json_add_number(k, "both_wrong", (double)c->k.d);
+    bcml__json_add_number(k, "both_wrong_same_label", (double)c->k.d_same);
     if (with_btc_bec) {
         add_num(o, "btc", c->btc);
         add_num(o, "bec", c->bec);
@@ -117,7 +118,7 @@ static void add_compat(cJSON *o, const bcml_compat *c, int with_btc_bec) {
 bcml_status bcml_compat_json(const bcml_compat *c, char **json, bcml_error *err) {
     cJSON *o = cJSON_CreateObject();
     if (o) add_compat(o, c, 1);
-    *json = o ? cJSON_PrintUnformatted(o) : NULL;
+    *json = o ? bcml__json_print(o) : NULL;
     cJSON_Delete(o);
     return *json ? BCML_OK : bcml__fail(err, BCML_ENOMEM, "scores: out of memory writing JSON");
 }
@@ -247,14 +248,14 @@ static cJSON *accuracy_by_class(const bcml_eval_input *in, const int32_t *pred, 
     if (!ids) return arr;
     for (int k = 0; k < C; k++) {
         cJSON *o = cJSON_CreateObject();
-        cJSON_AddNumberToObject(o, "class", k);
+        bcml__json_add_number(o, "class", k);
         add_num(o, "accuracy", ratio(right[k], count[k]));
         ids[k] = cJSON_AddArrayToObject(o, "error_instance_ids");
         cJSON_AddItemToArray(arr, o);
     }
     for (int64_t i = 0; i < in->n; i++)
         if (pred[i] != in->y[i])
-            cJSON_AddItemToArray(ids[in->y[i]], cJSON_CreateNumber((double)(in->ids ? in->ids[i] : i)));
+            cJSON_AddItemToArray(ids[in->y[i]], bcml__json_number((double)(in->ids ? in->ids[i] : i)));
     free(ids);
     return arr;
 }
@@ -306,7 +307,7 @@ bcml_status bcml_evaluation_json(const bcml_eval_input *in, char **json, bcml_er
     cJSON *root = NULL;
     bcml_status s = bcml__evaluation_cjson(in, &root, err);
     if (s) return s;
-    *json = cJSON_PrintUnformatted(root);
+    *json = bcml__json_print(root);
     cJSON_Delete(root);
     return *json ? BCML_OK : bcml__fail(err, BCML_ENOMEM, "evaluation: out of memory writing JSON");
 }
@@ -339,31 +340,31 @@ bcml_status bcml__evaluation_cjson(const bcml_eval_input *in, cJSON **out, bcml_
         count[y]++;
         right1[y] += p1 == y;
         right2[y] += p2 == y;
-        if (p1 != y) cJSON_AddItemToArray(e1, cJSON_CreateNumber(id));
-        if (p2 != y) cJSON_AddItemToArray(e2, cJSON_CreateNumber(id));
-        if (p1 != y && p2 != y) cJSON_AddItemToArray(e12, cJSON_CreateNumber(id));
+        if (p1 != y) cJSON_AddItemToArray(e1, bcml__json_number(id));
+        if (p2 != y) cJSON_AddItemToArray(e2, bcml__json_number(id));
+        if (p1 != y && p2 != y) cJSON_AddItemToArray(e12, bcml__json_number(id));
         if (p1 == y && p2 != y) { /* incompatible: h1 right, h2 wrong; classes in first-seen order */
             if (!incompat[y]) {
                 cJSON *o = cJSON_CreateObject();
-                cJSON_AddNumberToObject(o, "class", y);
+                bcml__json_add_number(o, "class", y);
                 incompat[y] = cJSON_AddArrayToObject(o, "incompatibleInstanceIds");
                 cJSON_AddItemToArray(by_class, o);
             }
-            cJSON_AddItemToArray(incompat[y], cJSON_CreateNumber(id));
+            cJSON_AddItemToArray(incompat[y], bcml__json_number(id));
         }
         if (p1 != y || p2 != y) {
             cJSON *o = cJSON_CreateObject();
-            cJSON_AddNumberToObject(o, "instance_id", id);
+            bcml__json_add_number(o, "instance_id", id);
             cJSON_AddStringToObject(o, "metadata", in->metadata && in->metadata[i] ? in->metadata[i] : "");
-            cJSON_AddNumberToObject(o, "h1_prediction", p1);
-            cJSON_AddNumberToObject(o, "h2_prediction", p2);
-            cJSON_AddNumberToObject(o, "ground_truth", y);
+            bcml__json_add_number(o, "h1_prediction", p1);
+            bcml__json_add_number(o, "h2_prediction", p2);
+            bcml__json_add_number(o, "ground_truth", y);
             cJSON_AddItemToArray(errors, o);
         }
     }
     cJSON *sorted = cJSON_AddArrayToObject(root, "sorted_classes");
     for (int c = 0; c < C; c++)
-        if (count[c]) cJSON_AddItemToArray(sorted, cJSON_CreateNumber(c));
+        if (count[c]) cJSON_AddItemToArray(sorted, bcml__json_number(c));
     cJSON_AddItemToObject(root, "h1_accuracy_by_class", accuracy_by_class(in, in->h1, C, count, right1));
     cJSON_AddItemToObject(root, "h2_accuracy_by_class", accuracy_by_class(in, in->h2, C, count, right2));
     bcml_compat pooled;
@@ -372,11 +373,11 @@ bcml_status bcml__evaluation_cjson(const bcml_eval_input *in, cJSON **out, bcml_
     add_num(root, "btc", pooled.btc);
     add_num(root, "bec", pooled.bec);
     cJSON_AddItemToObject(root, "error_instances", errors);
-    cJSON_AddNumberToObject(root, "dataset_size", (double)n);
+    bcml__json_add_number(root, "dataset_size", (double)n);
     /* bcml's additions */
     add_num(root, "h1_performance", bcml_metric_value(in->metric, n, in->h1, in->y, C));
     cJSON_AddStringToObject(root, "performance_metric", bcml_metric_name(in->metric));
-    cJSON_AddNumberToObject(root, "num_classes", C);
+    bcml__json_add_number(root, "num_classes", C);
     add_compat(root, &pooled, 0);
     cJSON *slices = cJSON_AddArrayToObject(root, "slices");
     for (int c = 0; c < in->num_slice_columns; c++) {

@@ -112,13 +112,13 @@ static bcml_status evaluate_set(const bcml_sweep_config *c, bcml_model *m, int j
                           C == 1 ? 2 : C, c->num_slice_columns, testing ? c->test_slices : c->train_slices, c->metric};
     if ((s = bcml__evaluation_cjson(&in, &rec, err))) goto done;
     const bcml_loss_opts *lo = family ? &c->strict_imitation : &c->new_error;
-    cJSON_AddNumberToObject(rec, "lambda_c", c->lambdas[j]);
+    bcml__json_add_number(rec, "lambda_c", c->lambdas[j]);
     cJSON_AddBoolToObject(rec, "training", !testing);
     cJSON_AddBoolToObject(rec, "testing", testing);
-    cJSON_AddNumberToObject(rec, "datapoint_index", 4 * j + 2 * family + testing);
+    bcml__json_add_number(rec, "datapoint_index", 4 * j + 2 * family + testing);
     cJSON_AddStringToObject(rec, "dissonance", family_names[family]);
     cJSON_AddStringToObject(rec, "loss", bcml_loss_name(lo->kind));
-    *json = cJSON_PrintUnformatted(rec);
+    *json = bcml__json_print(rec);
     if (!*json) s = bcml__fail(err, BCML_ENOMEM, "sweep: out of memory writing an evaluation");
 done:
     cJSON_Delete(rec);
@@ -246,7 +246,7 @@ static int dominates(const row *a, const row *b) {
 }
 
 static void add_num(cJSON *o, const char *k, double v) {
-    if (isfinite(v)) cJSON_AddNumberToObject(o, k, v);
+    if (isfinite(v)) bcml__json_add_number(o, k, v);
     else cJSON_AddNullToObject(o, k);
 }
 
@@ -299,8 +299,8 @@ bcml_status bcml_sweep_summary(const char *const *evaluations, int n, int expect
     cJSON *data = cJSON_AddArrayToObject(out, "data");
     for (int i = 0; i < n; i++) {
         cJSON *o = cJSON_CreateObject();
-        cJSON_AddNumberToObject(o, "datapoint_index", rows[i].index);
-        cJSON_AddNumberToObject(o, "lambda_c", rows[i].lambda_c);
+        bcml__json_add_number(o, "datapoint_index", rows[i].index);
+        bcml__json_add_number(o, "lambda_c", rows[i].lambda_c);
         cJSON_AddBoolToObject(o, "training", !rows[i].testing);
         cJSON_AddBoolToObject(o, "testing", rows[i].testing);
         cJSON_AddBoolToObject(o, "new-error", !rows[i].strict);
@@ -317,7 +317,7 @@ bcml_status bcml_sweep_summary(const char *const *evaluations, int n, int expect
     qsort(lambdas, (size_t)n, sizeof(double), cmp_double);
     cJSON *lj = cJSON_AddArrayToObject(out, "lambdas");
     for (int i = 0; i < n; i++)
-        if (i == 0 || lambdas[i] != lambdas[i - 1]) cJSON_AddItemToArray(lj, cJSON_CreateNumber(lambdas[i]));
+        if (i == 0 || lambdas[i] != lambdas[i - 1]) cJSON_AddItemToArray(lj, bcml__json_number(lambdas[i]));
     cJSON_AddBoolToObject(out, "complete", expected_points > 0 && n == 4 * expected_points);
     cJSON *front = cJSON_AddArrayToObject(out, "pareto_front");
     const row *best = NULL;
@@ -327,7 +327,7 @@ bcml_status bcml_sweep_summary(const char *const *evaluations, int n, int expect
         int dominated = 0;
         for (int k = 0; k < n && !dominated; k++)
             dominated = rows[k].testing && !isnan(rows[k].performance) && !isnan(rows[k].btc) && dominates(&rows[k], r);
-        if (!dominated) cJSON_AddItemToArray(front, cJSON_CreateNumber(r->index));
+        if (!dominated) cJSON_AddItemToArray(front, bcml__json_number(r->index));
         if (meets(r, conds, ncond) &&
             (!best || r->performance > best->performance ||
              (r->performance == best->performance && (r->btc > best->btc ||
@@ -336,8 +336,8 @@ bcml_status bcml_sweep_summary(const char *const *evaluations, int n, int expect
     }
     if (best) {
         cJSON *rec = cJSON_AddObjectToObject(out, "recommendation");
-        cJSON_AddNumberToObject(rec, "datapoint_index", best->index);
-        cJSON_AddNumberToObject(rec, "lambda_c", best->lambda_c);
+        bcml__json_add_number(rec, "datapoint_index", best->index);
+        bcml__json_add_number(rec, "lambda_c", best->lambda_c);
         cJSON_AddStringToObject(rec, "dissonance", family_names[best->strict]);
         add_num(rec, "performance", best->performance);
         add_num(rec, "btc", best->btc);
@@ -350,7 +350,7 @@ bcml_status bcml_sweep_summary(const char *const *evaluations, int n, int expect
         snprintf(note, sizeof note, "no testing point meets \"%.200s\"", constraint ? constraint : "");
         cJSON_AddStringToObject(out, "recommendation_note", note);
     }
-    *json = cJSON_PrintUnformatted(out);
+    *json = bcml__json_print(out);
     if (!*json) s = bcml__fail(err, BCML_ENOMEM, "sweep summary: out of memory");
 done:
     cJSON_Delete(out);

@@ -197,10 +197,10 @@ static bcml_status identity(const bcml_sweep_config *c, const char *config_json,
     if (s) return s;
     if (!cJSON_IsObject(j)) { cJSON_Delete(j); return bcml__fail(err, BCML_EINVAL, "sweep config must be a JSON object"); }
     cJSON *l = cJSON_CreateArray();
-    for (int i = 0; i < c->num_lambdas; i++) cJSON_AddItemToArray(l, cJSON_CreateNumber(c->lambdas[i]));
+    for (int i = 0; i < c->num_lambdas; i++) cJSON_AddItemToArray(l, bcml__json_number(c->lambdas[i]));
     cJSON_DeleteItemFromObjectCaseSensitive(j, "lambdas");
     cJSON_AddItemToObject(j, "lambdas", l);
-    *out = cJSON_PrintUnformatted(j);
+    *out = bcml__json_print(j);
     cJSON_Delete(j);
     return *out ? BCML_OK : bcml__fail(err, BCML_ENOMEM, "out of memory");
 }
@@ -367,14 +367,14 @@ bcml_status bcml_sweep_load_dir(const char *dir, const char *constraint, char **
         cJSON *rebuilt = cJSON_Parse(*json);
         const cJSON *h1 = cJSON_GetObjectItemCaseSensitive(stored, "h1_performance");
         if (rebuilt && cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(rebuilt, "h1_performance")) && cJSON_IsNumber(h1))
-            cJSON_ReplaceItemInObjectCaseSensitive(rebuilt, "h1_performance", cJSON_CreateNumber(h1->valuedouble));
+            cJSON_ReplaceItemInObjectCaseSensitive(rebuilt, "h1_performance", bcml__json_number(h1->valuedouble));
         const cJSON *pm = cJSON_GetObjectItemCaseSensitive(stored, "performance_metric");
         if (rebuilt && cJSON_IsString(pm))
             cJSON_ReplaceItemInObjectCaseSensitive(rebuilt, "performance_metric", cJSON_CreateString(pm->valuestring));
         int upstream_done = !expected && n == cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(stored, "data"));
         if (rebuilt && upstream_done) /* upstream writes its summary only at the end */
             cJSON_ReplaceItemInObjectCaseSensitive(rebuilt, "complete", cJSON_CreateBool(1));
-        char *again = rebuilt ? cJSON_PrintUnformatted(rebuilt) : NULL;
+        char *again = rebuilt ? bcml__json_print(rebuilt) : NULL;
         cJSON_Delete(rebuilt);
         if (!again) { s = bcml__fail(err, BCML_ENOMEM, "out of memory loading %s", dir); goto done; }
         bcml_free(*json);
@@ -387,11 +387,11 @@ bcml_status bcml_sweep_load_dir(const char *dir, const char *constraint, char **
         cJSON *out = cJSON_CreateObject(), *rows = cJSON_AddArrayToObject(out, "data");
         cJSON_ArrayForEach(row, data) cJSON_AddItemToArray(rows, cJSON_Duplicate(row, 1));
         const cJSON *h1 = cJSON_GetObjectItemCaseSensitive(stored, "h1_performance");
-        if (cJSON_IsNumber(h1)) cJSON_AddNumberToObject(out, "h1_performance", h1->valuedouble);
+        if (cJSON_IsNumber(h1)) bcml__json_add_number(out, "h1_performance", h1->valuedouble);
         else cJSON_AddNullToObject(out, "h1_performance");
         const cJSON *pm = cJSON_GetObjectItemCaseSensitive(stored, "performance_metric");
         cJSON_AddStringToObject(out, "performance_metric", cJSON_IsString(pm) ? pm->valuestring : "accuracy");
-        *json = cJSON_PrintUnformatted(out);
+        *json = bcml__json_print(out);
         cJSON_Delete(out);
         if (!*json) s = bcml__fail(err, BCML_ENOMEM, "out of memory loading %s", dir);
     }

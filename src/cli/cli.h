@@ -90,7 +90,7 @@ int32_t *cli_labels_or_outputs(const cJSON *v, const char *what, double threshol
 int64_t *cli_ids(const cJSON *v, const char *what, int64_t *n, bcml_error *e);
 
 /* Prints JSON (consumes nothing); returns 0. */
-int cli_print_json(const cJSON *v);
+int cli_print_json(cJSON *v);
 int cli_print_text(const char *json_text);
 
 #endif /* BCML_CLI_H */

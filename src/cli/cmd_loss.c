@@ -81,11 +81,11 @@ int cmd_loss(const cli_args *a) {
     }
     cJSON *out = cJSON_CreateObject();
     cJSON_AddStringToObject(out, "loss", bcml_loss_name(kind));
-    cJSON_AddNumberToObject(out, "value", value);
+    bcml__json_add_number(out, "value", value);
     cJSON *g = cJSON_AddArrayToObject(out, "grad");
     for (int64_t i = 0; i < n; i++) {
         cJSON *row = cJSON_CreateArray();
-        for (int j = 0; j < c; j++) cJSON_AddItemToArray(row, cJSON_CreateNumber(grad[i * c + j]));
+        for (int j = 0; j < c; j++) cJSON_AddItemToArray(row, bcml__json_number(grad[i * c + j]));
         cJSON_AddItemToArray(g, row);
     }
     rc = cli_print_json(out);

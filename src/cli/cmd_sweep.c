@@ -283,7 +283,7 @@ int cmd_sweep(const cli_args *a) {
     cJSON *ident = cJSON_Duplicate(cfg, 1);
     cJSON_DeleteItemFromObjectCaseSensitive(ident, "lambda"); /* the library stores the grid as "lambdas" */
     cJSON_AddStringToObject(ident, "bcml_version", BCML_VERSION);
-    stored = cJSON_PrintUnformatted(ident);
+    stored = bcml__json_print(ident);
     cJSON_Delete(ident);
     if (!a->resume && a->point < 0) {
         char path[4096];

@@ -16,7 +16,7 @@ static double accuracy(const float *out, int c, const int32_t *y, int64_t n, int
 }
 
 static void add_num(cJSON *o, const char *k, double v) {
-    if (isfinite(v)) cJSON_AddNumberToObject(o, k, v);
+    if (isfinite(v)) bcml__json_add_number(o, k, v);
     else cJSON_AddNullToObject(o, k);
 }
 
@@ -119,12 +119,12 @@ int cmd_train(const cli_args *a) {
 
     out = cJSON_CreateObject();
     cJSON_AddStringToObject(out, "loss", bcml_loss_name(o.loss.kind));
-    if (bcml_loss_uses_h1(o.loss.kind)) cJSON_AddNumberToObject(out, "lambda_c", o.loss.lambda_c);
-    cJSON_AddNumberToObject(out, "epochs", done_epochs);
+    if (bcml_loss_uses_h1(o.loss.kind)) bcml__json_add_number(out, "lambda_c", o.loss.lambda_c);
+    bcml__json_add_number(out, "epochs", done_epochs);
     cJSON *el = cJSON_AddArrayToObject(out, "epoch_loss");
-    for (int i = 0; i < done_epochs; i++) cJSON_AddItemToArray(el, cJSON_CreateNumber(epoch_loss[i]));
-    cJSON_AddNumberToObject(out, "param_count", (double)bcml_model_param_count(h2));
-    cJSON_AddNumberToObject(out, "train_size", (double)train.n);
+    for (int i = 0; i < done_epochs; i++) cJSON_AddItemToArray(el, bcml__json_number(epoch_loss[i]));
+    bcml__json_add_number(out, "param_count", (double)bcml_model_param_count(h2));
+    bcml__json_add_number(out, "train_size", (double)train.n);
     int64_t big = train.n > test.n ? train.n : test.n;
     if (!(pred = malloc((size_t)big * C * sizeof(float))) || !(lab1 = malloc((size_t)big * sizeof(int32_t))) ||
         !(lab2 = malloc((size_t)big * sizeof(int32_t)))) {
@@ -135,7 +135,7 @@ int cmd_train(const cli_args *a) {
     add_num(out, "train_accuracy", accuracy(pred, C, train.y, train.n, lab2));
     if (test.x) {
         cJSON *t = cJSON_AddObjectToObject(out, "test");
-        cJSON_AddNumberToObject(t, "size", (double)test.n);
+        bcml__json_add_number(t, "size", (double)test.n);
         if (bcml_model_predict(h2, test.x, test.n, pred, &e)) goto fail;
         add_num(t, "h2_accuracy", accuracy(pred, C, test.y, test.n, lab2));
         if (h1) {
@@ -154,6 +154,13 @@ int cmd_train(const cli_args *a) {
     }
     if (save_path) cJSON_AddStringToObject(out, "saved", save_path);
     if (a->pretty) {
+        /* read back from text: numbers are written exactly (bcml__json_number), not kept as doubles */
+        char *txt = bcml__json_print(out);
+        cJSON *view = txt ? cJSON_Parse(txt) : NULL;
+        free(txt);
+        cJSON_Delete(out);
+        out = view;
+        if (!out) { rc = cli_fail("out of memory"); goto done; }
         printf("trained %lld parameters for %d epochs with %s on %lld instances\n", (long long)bcml_model_param_count(h2),
                done_epochs, bcml_loss_name(o.loss.kind), (long long)train.n);
         for (int i = 0; i < done_epochs; i++) printf("  epoch %3d  loss %.6f\n", i + 1, epoch_loss[i]);
@@ -228,17 +235,17 @@ int cmd_predict(const cli_args *a) {
     cJSON *o = cJSON_AddArrayToObject(out, "outputs"), *l = cJSON_AddArrayToObject(out, "labels");
     for (int64_t i = 0; i < d.n; i++) {
         cJSON *row = cJSON_CreateArray();
-        for (int j = 0; j < C; j++) cJSON_AddItemToArray(row, cJSON_CreateNumber(pred[i * C + j]));
+        for (int j = 0; j < C; j++) cJSON_AddItemToArray(row, bcml__json_number(pred[i * C + j]));
         cJSON_AddItemToArray(o, row);
-        cJSON_AddItemToArray(l, cJSON_CreateNumber(lab[i]));
+        cJSON_AddItemToArray(l, bcml__json_number(lab[i]));
     }
     cJSON *y = cJSON_AddArrayToObject(out, "y");
-    for (int64_t i = 0; i < d.n; i++) cJSON_AddItemToArray(y, cJSON_CreateNumber(d.y[i]));
+    for (int64_t i = 0; i < d.n; i++) cJSON_AddItemToArray(y, bcml__json_number(d.y[i]));
     if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cfg, "features"))) { /* the inputs too, e.g. to slice by */
         cJSON *x = cJSON_AddArrayToObject(out, "x");
         for (int64_t i = 0; i < d.n; i++) {
             cJSON *row = cJSON_CreateArray();
-            for (int64_t j = 0; j < d.dim; j++) cJSON_AddItemToArray(row, cJSON_CreateNumber(d.x[i * d.dim + j]));
+            for (int64_t j = 0; j < d.dim; j++) cJSON_AddItemToArray(row, bcml__json_number(d.x[i * d.dim + j]));
             cJSON_AddItemToArray(x, row);
         }
     }

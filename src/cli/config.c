@@ -240,7 +240,7 @@ int cli_load_model(const cJSON *cfg, const char *key_spec, const char *key_file,
         return bcml_model_load_file(file->valuestring, m, e) != BCML_OK;
     }
     if (!spec) { snprintf(e->msg, sizeof e->msg, "missing \"%s\" (a model spec) or \"%s\"", key_spec, key_file); return 1; }
-    char *text = cJSON_PrintUnformatted(spec);
+    char *text = bcml__json_print((cJSON *)spec) /* exact digits; not read again */;
     int rc = bcml_model_create(text, seed, m, e) != BCML_OK;
     free(text);
     return rc;
@@ -336,7 +336,7 @@ int cli_apply_overrides(cJSON *cfg, const cli_args *a) {
             double d = strtod(a->set_value[i], &end);
             if (*a->set_value[i] == 0 || *end != 0 || !isfinite(d))
                 return cli_fail("the option for %s needs a number, got \"%s\"", a->set_path[i], a->set_value[i]);
-            v = cJSON_CreateNumber(d);
+            v = cJSON_CreateNumber(d); /* read back as a number by the command, not printed */
         } else {
             v = cJSON_CreateString(a->set_value[i]);
         }

@@ -1,5 +1,6 @@
 /* util.c - input reading and JSON array conversion for the CLI. */
 #include "cli.h"
+#include "../jsonutil.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -182,8 +183,8 @@ int64_t *cli_ids(const cJSON *v, const char *what, int64_t *n, bcml_error *e) {
     return out;
 }
 
-int cli_print_json(const cJSON *v) {
-    char *s = cJSON_PrintUnformatted(v);
+int cli_print_json(cJSON *v) {
+    char *s = bcml__json_print(v);
     if (!s) return cli_fail("out of memory writing JSON");
     fputs(s, stdout);
     fputc('\n', stdout);
