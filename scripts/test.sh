@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every test: the C suite natively, under ASan+UBSan and with scalar kernels; then the CLI tests (node --test)
-# against the release and sanitizer binaries, and SIMD/scalar parity.
+# against the release and sanitizer binaries, SIMD/scalar parity, and the real MLflow and NumPy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -11,4 +11,6 @@ for dir in build build-asan build-scalar; do
   (cd "$dir" && ctest --output-on-failure)
 done
 export BCML_BIN=build/bcml BCML_BIN_ASAN=build-asan/bcml BCML_BIN_SCALAR=build-scalar/bcml BCML_PYTHON=build/pyenv/bin/python
+# the sweep and format tests once more against the sanitizer build
+BCML_BIN=build-asan/bcml node --test tests/node/sweep.test.mjs
 node --test tests/node/

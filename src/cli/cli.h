@@ -82,6 +82,9 @@ cJSON *cli_read_json(const char *path);
 
 /* A float matrix from a JSON array of rows (or a flat array, one column). *rows x *cols; NULL on error. */
 float *cli_matrix(const cJSON *v, const char *what, int64_t *rows, int *cols, bcml_error *e);
+/* Model outputs [n, classes] (logits or probabilities): a JSON matrix, a .npy path, or {"npz": path,
+ * "member": name} -- e.g. predictions exported from PyTorch or scikit-learn. */
+float *cli_outputs(const cJSON *v, const char *what, int64_t *rows, int *cols, bcml_error *e);
 /* An int32 label vector; NULL on error. */
 int32_t *cli_labels(const cJSON *v, const char *what, int64_t *n, bcml_error *e);
 /* Labels from either labels or per-instance output rows (argmax, or >= threshold for one column). */

@@ -10,88 +10,36 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-    bcml_slice_column col;
-    int32_t *value;
-    char **names;
-} slice_col;
-
-typedef struct { const char *text; double num; int64_t first; } slice_key;
-
-static int cmp_key_num(const void *a, const void *b) {
-    double x = ((const slice_key *)a)->num, y = ((const slice_key *)b)->num;
-    return (x > y) - (x < y);
-}
-static int cmp_key_text(const void *a, const void *b) {
-    return strcmp(((const slice_key *)a)->text, ((const slice_key *)b)->text);
-}
-
-static void free_slice_column(slice_col *sc) {
-    for (int i = 0; sc->names && i < sc->col.num_values; i++) free(sc->names[i]);
-    free(sc->names);
-    free(sc->value);
-}
-
-/* One slice column from a JSON array of strings or numbers: value names sorted (numerically when all are
- * numbers), each instance mapped to its name's index. */
-static int parse_slice_column(const cJSON *arr, const char *name, int64_t n, slice_col *sc, bcml_error *e) {
-    memset(sc, 0, sizeof *sc);
+/* One slice column from a JSON array of strings or numbers (one per instance). */
+static int parse_slice_column(const cJSON *arr, const char *name, int64_t n, bcml_slice_column *col, bcml_error *e) {
     if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) != n) {
         snprintf(e->msg, sizeof e->msg, "slice column \"%s\" must be an array of %lld values (one per instance)", name,
                  (long long)n);
         return 1;
     }
-    slice_key *keys = malloc((size_t)(n ? n : 1) * sizeof *keys);
+    const char **vals = malloc((size_t)(n ? n : 1) * sizeof(char *));
     char (*numtext)[32] = malloc((size_t)(n ? n : 1) * 32);
-    sc->value = malloc((size_t)(n ? n : 1) * sizeof(int32_t));
-    if (!keys || !numtext || !sc->value) { snprintf(e->msg, sizeof e->msg, "out of memory"); goto fail; }
-    int all_num = 1;
+    int rc = !vals || !numtext;
+    if (rc) snprintf(e->msg, sizeof e->msg, "out of memory");
     int64_t i = 0;
     const cJSON *v;
     cJSON_ArrayForEach(v, arr) {
-        if (cJSON_IsString(v)) { keys[i].text = v->valuestring; all_num = 0; }
+        if (rc) break;
+        if (cJSON_IsString(v)) vals[i] = v->valuestring;
         else if (cJSON_IsNumber(v) && isfinite(v->valuedouble)) {
             snprintf(numtext[i], 32, "%.15g", v->valuedouble);
-            keys[i].text = numtext[i];
-            keys[i].num = v->valuedouble;
+            vals[i] = numtext[i];
         } else {
             snprintf(e->msg, sizeof e->msg, "slice column \"%s\"[%lld] must be a string or a number", name, (long long)i);
-            goto fail;
+            rc = 1;
         }
-        keys[i].first = i;
         i++;
     }
-    qsort(keys, (size_t)n, sizeof *keys, all_num ? cmp_key_num : cmp_key_text);
-    sc->names = malloc((size_t)(n ? n : 1) * sizeof(char *));
-    if (!sc->names) { snprintf(e->msg, sizeof e->msg, "out of memory"); goto fail; }
-    int nv = 0;
-    for (int64_t k = 0; k < n; k++) {
-        if (k == 0 || strcmp(keys[k].text, keys[k - 1].text) != 0) {
-            if (nv >= 100000) {
-                snprintf(e->msg, sizeof e->msg, "slice column \"%s\" has more than 100000 distinct values", name);
-                goto fail;
-            }
-            size_t len = strlen(keys[k].text) + 1;
-            if (!(sc->names[nv] = malloc(len))) { snprintf(e->msg, sizeof e->msg, "out of memory"); goto fail; }
-            memcpy(sc->names[nv++], keys[k].text, len);
-            sc->col.num_values = nv;
-        }
-        sc->value[keys[k].first] = nv - 1;
-    }
-    sc->col.name = name;
-    sc->col.value = sc->value;
-    sc->col.num_values = nv;
-    sc->col.names = (const char *const *)sc->names;
-    free(keys);
+    if (!rc) rc = bcml_slice_column_build(name, vals, n, col, e) != BCML_OK;
+    free(vals);
     free(numtext);
-    return 0;
-fail:
-    free(keys);
-    free(numtext);
-    free_slice_column(sc);
-    return 1;
+    return rc;
 }
-
 
 static void print_ratio(const char *label, const cJSON *o, const char *key, const cJSON *ci) {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
@@ -209,8 +157,7 @@ static int evaluate_and_print(const cJSON *in, const char *what, const int32_t *
     int rc = 1, ncols = 0;
     int64_t *ids = NULL, ni, nc;
     const char **meta = NULL;
-    slice_col cols[64];
-    bcml_slice_column bcols[64];
+    bcml_slice_column cols[64];
     char *json = NULL;
     bcml_error e = {0};
     if (bcml__json_int(in, "num_classes", 0, 0, 1, 65536, what, &nc, &e)) goto fail;
@@ -250,7 +197,6 @@ static int evaluate_and_print(const cJSON *in, const char *what, const int32_t *
             rc = cli_fail("%s: \"slices\" must be an array (one column) or an object of named columns", what);
             goto done;
         }
-        for (int i = 0; i < ncols; i++) bcols[i] = cols[i].col;
     }
     bcml_metric metric = BCML_METRIC_ACCURACY;
     const cJSON *jm = cJSON_GetObjectItemCaseSensitive(in, "metric");
@@ -260,7 +206,7 @@ static int evaluate_and_print(const cJSON *in, const char *what, const int32_t *
     }
     /* compare: the data's own ids and slice columns unless the input names others */
     const int64_t *use_ids = ids ? ids : d ? d->ids : NULL;
-    const bcml_slice_column *use_slices = ncols || !d ? bcols : d->slices;
+    const bcml_slice_column *use_slices = ncols || !d ? cols : d->slices;
     int use_ncols = ncols || !d ? ncols : d->num_slices;
     bcml_eval_input ev = {n, h1, h2, y, use_ids, meta, (int)nc, use_ncols, use_slices, metric};
     if (bcml_evaluation_json(&ev, &json, &e)) goto fail;
@@ -277,7 +223,7 @@ static int evaluate_and_print(const cJSON *in, const char *what, const int32_t *
 fail:
     rc = cli_fail_err(&e);
 done:
-    for (int i = 0; i < ncols; i++) free_slice_column(&cols[i]);
+    for (int i = 0; i < ncols; i++) bcml_slice_column_free(&cols[i]);
     bcml_free(json);
     free(ids);
     free(meta);
@@ -334,7 +280,13 @@ static int32_t *model_labels(const cJSON *j, const char *name, const cli_data *d
         lab = cli_labels(cJSON_GetObjectItemCaseSensitive(j, "labels"), name, &n, e);
     } else if (cJSON_GetObjectItemCaseSensitive(j, "outputs")) {
         double thr = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "probabilities")) ? 0.5 : 0.0;
-        lab = cli_labels_or_outputs(cJSON_GetObjectItemCaseSensitive(j, "outputs"), name, thr, &n, e);
+        int cols;
+        float *out = cli_outputs(cJSON_GetObjectItemCaseSensitive(j, "outputs"), name, &n, &cols, e);
+        if (out && (lab = malloc((size_t)(n ? n : 1) * sizeof(int32_t))) && bcml_outputs_to_labels(n, cols, out, thr, lab, e)) {
+            free(lab);
+            lab = NULL;
+        }
+        free(out);
     } else {
         bcml_model *m = NULL;
         if (cli_load_model(j, "-", "model_file", 0, &m, e)) return NULL;

@@ -72,9 +72,9 @@ static int h1_outputs(const cJSON *jh1, const cli_data *train, const cli_data *t
     if (cJSON_GetObjectItemCaseSensitive(jh1, "outputs_train")) {
         int64_t r1, r2;
         int c1, c2;
-        if (!(*o_train = cli_matrix(cJSON_GetObjectItemCaseSensitive(jh1, "outputs_train"), "h1.outputs_train", &r1, &c1, e)))
+        if (!(*o_train = cli_outputs(cJSON_GetObjectItemCaseSensitive(jh1, "outputs_train"), "h1.outputs_train", &r1, &c1, e)))
             return 1;
-        if (!(*o_test = cli_matrix(cJSON_GetObjectItemCaseSensitive(jh1, "outputs_test"), "h1.outputs_test", &r2, &c2, e)))
+        if (!(*o_test = cli_outputs(cJSON_GetObjectItemCaseSensitive(jh1, "outputs_test"), "h1.outputs_test", &r2, &c2, e)))
             return 1;
         if (r1 != train->n || r2 != test->n || c1 != C || c2 != C) {
             snprintf(e->msg, sizeof e->msg, "sweep config: h1's outputs are %lldx%d and %lldx%d; the sets need %lldx%d and "

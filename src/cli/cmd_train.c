@@ -85,7 +85,7 @@ int cmd_train(const cli_args *a) {
         } else {
             int64_t rows;
             int cols;
-            if (!(h1_out = cli_matrix(cJSON_GetObjectItemCaseSensitive(jh1, "outputs"), "h1.outputs", &rows, &cols, &e)))
+            if (!(h1_out = cli_outputs(cJSON_GetObjectItemCaseSensitive(jh1, "outputs"), "h1.outputs", &rows, &cols, &e)))
                 goto fail;
             if (rows != train.n || cols != C) {
                 rc = cli_fail("train config: \"h1\".\"outputs\" is %lldx%d, the training set needs %lldx%d", (long long)rows,

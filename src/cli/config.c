@@ -385,3 +385,29 @@ int cli_save_encoding(const bcml_encoder *enc, const char *path, bcml_error *e) 
     if (!ok) snprintf(e->msg, sizeof e->msg, "cannot write %s", path);
     return !ok;
 }
+
+float *cli_outputs(const cJSON *v, const char *what, int64_t *rows, int *cols, bcml_error *e) {
+    bcml_array a = {0};
+    int rc;
+    if (cJSON_IsString(v)) {
+        rc = read_array("npy", v->valuestring, NULL, what, &a, e);
+    } else if (cJSON_IsObject(v)) {
+        const cJSON *f = cJSON_GetObjectItemCaseSensitive(v, "npz"), *m = cJSON_GetObjectItemCaseSensitive(v, "member");
+        if (!cJSON_IsString(f) || !cJSON_IsString(m)) {
+            snprintf(e->msg, sizeof e->msg, "\"%s\": outputs in a file are \"file.npy\" or {\"npz\": path, \"member\": name}", what);
+            return NULL;
+        }
+        rc = read_array("npz", f->valuestring, m->valuestring, what, &a, e);
+    } else {
+        return cli_matrix(v, what, rows, cols, e);
+    }
+    if (rc) return NULL;
+    if (a.ndim > 2) {
+        snprintf(e->msg, sizeof e->msg, "\"%s\": outputs must be [n] or [n, classes], got %d dimensions", what, a.ndim);
+        bcml_array_free(&a);
+        return NULL;
+    }
+    *rows = a.shape[0];
+    *cols = a.ndim == 2 ? (int)a.shape[1] : 1;
+    return a.data;
+}

@@ -273,3 +273,26 @@ test('the Slurm array script and the Kubernetes Indexed Job command, run per ind
   assert.equal(s.data.length, 4 * completions);
   assert.equal(s.complete, true);
 });
+
+test('predictions from other frameworks (.npy/.npz outputs) stand for h1 and h2, in compare and in sweeps', () => {
+  const data = { builtin: 'blobs', n: 300, seed: 5 };
+  const p1 = run(['predict'], { model_file: 'one/h1-model.bcml', data });
+  const p2 = run(['predict'], { model_file: 'one/0.3-model-new-error.bcml', data });
+  const softmax = (z) => { const m = Math.max(...z), e = z.map((v) => Math.exp(v - m)), s = e.reduce((a, b) => a + b); return e.map((v) => v / s); };
+  writeFileSync(join(work, 'h1-prob.npy'), npy(p1.json.outputs.flatMap(softmax), [300, 3], 'f8'));
+  writeFileSync(join(work, 'preds.npz'), npz({ h2: npy(p2.json.outputs.flat(), [300, 3]) }));
+  const fromModels = run(['compare'], { data, h1: { model_file: 'one/h1-model.bcml' }, h2: { model_file: 'one/0.3-model-new-error.bcml' } });
+  const fromFiles = run(['compare'], { data, h1: { outputs: 'h1-prob.npy', probabilities: true }, h2: { outputs: { npz: 'preds.npz', member: 'h2' } } });
+  assert.equal(fromFiles.code, 0, fromFiles.err);
+  assert.deepEqual(fromFiles.json.counts, fromModels.json.counts);
+  assert.match(run(['compare'], { data, h1: { outputs: { npz: 'preds.npz', member: 'h1' } }, h2: { labels: p2.json.labels } }).err,
+    /no member "h1.npy" \(members: h2.npy\)/);
+  // a sweep whose h1 exists only as exported probabilities
+  const tr = run(['predict'], { model_file: 'one/h1-model.bcml', data: config.data }), te = run(['predict'], { model_file: 'one/h1-model.bcml', data: config.test });
+  writeFileSync(join(work, 'h1-train.npy'), npy(tr.json.outputs.flatMap(softmax), [1500, 3]));
+  writeFileSync(join(work, 'h1-test.npy'), npy(te.json.outputs.flatMap(softmax), [500, 3]));
+  const s = run(['sweep', '--out', 'from-outputs'], { ...config, h1: { outputs_train: 'h1-train.npy', outputs_test: 'h1-test.npy', probabilities: true }, lambda: [0, 0.3] });
+  assert.equal(s.code, 0, s.err);
+  const one = JSON.parse(readFileSync(join(work, 'one/sweep_summary.json')));
+  assert.deepEqual(s.json.data.map((r) => r.btc), one.data.slice(0, 8).map((r) => r.btc), 'the same as with the model');
+});
