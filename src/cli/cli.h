@@ -53,9 +53,6 @@ int cli_save_encoding(const bcml_encoder *enc, const char *path, bcml_error *e);
 /* A model from cfg[key_spec] (a spec) or cfg[key_file] (a saved model). */
 int cli_load_model(const cJSON *cfg, const char *key_spec, const char *key_file, uint64_t seed, bcml_model **m,
                    bcml_error *e);
-int cli_parse_optimizer(const cJSON *j, bcml_optimizer_opts *o, bcml_error *e);
-/* A loss name or {"name", "lambda_c", ...}; absent: the plain loss for the model (binary_model: bce). */
-int cli_parse_loss(const cJSON *j, int binary_model, bcml_loss_opts *o, bcml_error *e);
 
 /* Every command: parse JSON input, print JSON (or a summary), return 0 or print the error and return 1. */
 int cmd_loss(const cli_args *a);

@@ -1,24 +1,9 @@
 /* cmd_loss.c - `bcml loss`: one compatibility loss value and its gradient with respect to h2's outputs. */
 #include "cli.h"
-#include "../jsonutil.h"
+#include "../options.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static int parse_reduction(const cJSON *in, bcml_reduction *r, bcml_error *e) {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(in, "reduction");
-    *r = BCML_REDUCTION_DEFAULT;
-    if (!v) return 0;
-    const char *s = cJSON_IsString(v) ? v->valuestring : "";
-    if (strcmp(s, "mean") == 0) *r = BCML_REDUCTION_MEAN;
-    else if (strcmp(s, "sum") == 0) *r = BCML_REDUCTION_SUM;
-    else if (strcmp(s, "batchmean") == 0) *r = BCML_REDUCTION_BATCHMEAN;
-    else {
-        snprintf(e->msg, sizeof e->msg, "loss input: \"reduction\" must be \"mean\", \"sum\" or \"batchmean\"");
-        return 1;
-    }
-    return 0;
-}
 
 int cmd_loss(const cli_args *a) {
     static const char *const keys[] = {"loss", "lambda_c", "h1", "h2", "y", "pivot", "num_classes", "alpha", "beta",
@@ -37,25 +22,14 @@ int cmd_loss(const cli_args *a) {
     if (bcml__json_only_keys(in, keys, "loss input", &e)) goto fail;
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(in, "loss");
     if (!cJSON_IsString(name)) { rc = cli_fail("loss input: missing \"loss\" (a loss name)"); goto done; }
-    if (bcml_loss_from_name(name->valuestring, &kind, &e)) goto fail;
-    bcml_loss_opts_init(&o, kind);
-    if (bcml__json_num(in, "lambda_c", bcml_loss_uses_h1(kind), 0.0, 0.0, 1e30, "loss input", &o.lambda_c, &e) ||
-        bcml__json_num(in, "pivot", 0, 0.5, 1e-9, 1 - 1e-9, "loss input", &o.pivot, &e) ||
-        bcml__json_num(in, "alpha", 0, o.alpha, 0.0, 1e30, "loss input", &o.alpha, &e) ||
-        bcml__json_num(in, "beta", 0, o.beta, 0.0, 1e30, "loss input", &o.beta, &e) ||
-        bcml__json_num(in, "temperature", 0, o.temperature, 1e-6, 1e6, "loss input", &o.temperature, &e) ||
-        bcml__json_int(in, "num_classes", 0, 0, 1, 65536, "loss input", &nc, &e) || parse_reduction(in, &o.reduction, &e))
+    if (bcml__parse_loss(in, "loss input", 0, 0, &o, &e) ||
+        bcml__json_int(in, "num_classes", 0, 0, 1, 65536, "loss input", &nc, &e))
         goto fail;
-    const cJSON *lg = cJSON_GetObjectItemCaseSensitive(in, "logits");
-    if (lg && !cJSON_IsBool(lg)) { rc = cli_fail("loss input: \"logits\" must be true or false"); goto done; }
-    o.binary_logits = lg && cJSON_IsTrue(lg);
-    const cJSON *variant = cJSON_GetObjectItemCaseSensitive(in, "variant");
-    if (variant && !(cJSON_IsString(variant) &&
-                     (strcmp(variant->valuestring, "head") == 0 || strcmp(variant->valuestring, "pypi-1.4.2") == 0))) {
-        rc = cli_fail("loss input: \"variant\" must be \"head\" (default) or \"pypi-1.4.2\"");
+    kind = o.kind;
+    if (bcml_loss_uses_h1(kind) && !cJSON_GetObjectItemCaseSensitive(in, "lambda_c")) {
+        rc = cli_fail("loss input: missing \"lambda_c\"");
         goto done;
     }
-    o.pypi_1_4_2 = variant && strcmp(variant->valuestring, "pypi-1.4.2") == 0;
     if (!(h2 = cli_matrix(cJSON_GetObjectItemCaseSensitive(in, "h2"), "h2", &n, &c, &e))) goto fail;
     if (!(y = cli_labels(cJSON_GetObjectItemCaseSensitive(in, "y"), "y", &ny, &e))) goto fail;
     if (ny != n) { rc = cli_fail("loss input: \"y\" has %lld labels, \"h2\" has %lld rows", (long long)ny, (long long)n); goto done; }

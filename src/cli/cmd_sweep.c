@@ -2,7 +2,7 @@
  * alone (--point, for job arrays) and --merge of the pieces. */
 #define _POSIX_C_SOURCE 200809L /* isatty, sigaction */
 #include "cli.h"
-#include "../jsonutil.h"
+#include "../options.h"
 
 #include <errno.h>
 #include <math.h>
@@ -89,20 +89,11 @@ static int h1_outputs(const cJSON *jh1, const cli_data *train, const cli_data *t
         static const char *const tkeys[] = {"data", "model", "epochs", "batch_size", "seed", "shuffle", "optimizer", NULL};
         cli_data d = {0};
         bcml_train_opts o;
-        bcml_train_opts_init(&o);
-        int64_t v;
         if (!cJSON_IsObject(tr) || bcml__json_only_keys(tr, tkeys, "\"h1\".\"train\"", e)) {
             if (!cJSON_IsObject(tr)) snprintf(e->msg, sizeof e->msg, "\"h1\".\"train\" must be an object");
             return 1;
         }
-        if (bcml__json_int(tr, "seed", 0, 0, 0, 9007199254740991LL, "\"h1\".\"train\"", &v, e)) return 1;
-        o.seed = (uint64_t)v;
-        if (bcml__json_int(tr, "epochs", 0, 1, 0, 1000000, "\"h1\".\"train\"", &v, e)) return 1;
-        o.epochs = (int)v;
-        if (bcml__json_int(tr, "batch_size", 0, 64, 1, 1 << 20, "\"h1\".\"train\"", &v, e)) return 1;
-        o.batch_size = (int)v;
-        o.shuffle = !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(tr, "shuffle"));
-        if (cli_parse_optimizer(cJSON_GetObjectItemCaseSensitive(tr, "optimizer"), &o.optimizer, e)) return 1;
+        if (bcml__parse_train(tr, "\"h1\".\"train\"", 0, &o, e)) return 1;
         const cJSON *dj = cJSON_GetObjectItemCaseSensitive(tr, "data");
         if (dj ? cli_load_data(dj, "h1.train.data", train->encoder, &d, e) : 0) return 1; /* encoded as the sweep's data */
         if (cli_load_model(tr, "model", "-", o.seed, &h1, e)) { cli_free_data(&d); return 1; }
@@ -132,34 +123,6 @@ static int h1_outputs(const cJSON *jh1, const cli_data *train, const cli_data *t
     }
     bcml_model_free(h1);
     return rc;
-}
-
-static int parse_lambdas(const cJSON *j, double **l, int *n, bcml_error *e) {
-    if (!j) return bcml_lambda_grid(0, 1, 0.25, l, n, e) != BCML_OK; /* upstream's default step */
-    if (cJSON_IsArray(j)) {
-        *n = cJSON_GetArraySize(j);
-        if (*n < 1 || *n > 10000) { snprintf(e->msg, sizeof e->msg, "\"lambda\" must list 1 to 10000 values"); return 1; }
-        *l = malloc((size_t)*n * sizeof(double));
-        int i = 0;
-        const cJSON *v;
-        cJSON_ArrayForEach(v, j) {
-            if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0) || !isfinite(v->valuedouble)) {
-                snprintf(e->msg, sizeof e->msg, "\"lambda\"[%d] must be a number >= 0", i);
-                return 1;
-            }
-            for (int k = 0; k < i; k++)
-                if ((*l)[k] == v->valuedouble) { snprintf(e->msg, sizeof e->msg, "\"lambda\" lists %g twice", v->valuedouble); return 1; }
-            (*l)[i++] = v->valuedouble;
-        }
-        return 0;
-    }
-    static const char *const keys[] = {"start", "stop", "step", NULL};
-    double start, stop, step;
-    if (!cJSON_IsObject(j)) { snprintf(e->msg, sizeof e->msg, "\"lambda\" must be a list or {\"start\", \"stop\", \"step\"}"); return 1; }
-    return bcml__json_only_keys(j, keys, "\"lambda\"", e) || bcml__json_num(j, "start", 0, 0, 0, 1e9, "\"lambda\"", &start, e) ||
-           bcml__json_num(j, "stop", 0, 1, 0, 1e9, "\"lambda\"", &stop, e) ||
-           bcml__json_num(j, "step", 0, 0.25, 1e-9, 1e9, "\"lambda\"", &step, e) ||
-           bcml_lambda_grid(start, stop, step, l, n, e) != BCML_OK;
 }
 
 static double num(const cJSON *o, const char *k) {
@@ -226,31 +189,13 @@ int cmd_sweep(const cli_args *a) {
     char *stored = NULL, *summary = NULL;
     bcml_sweep_config c;
     bcml_sweep_config_init(&c);
-    int64_t v;
     if (!cJSON_IsObject(cfg)) { rc = cli_fail("sweep config must be a JSON object"); goto done; }
     if (cli_apply_overrides(cfg, a)) goto done;
     if (bcml__json_only_keys(cfg, keys, "sweep config", &e)) goto fail;
-    if (bcml__json_int(cfg, "seed", 0, 0, 0, 9007199254740991LL, "sweep config", &v, &e)) goto fail;
-    c.seed = (uint64_t)v;
-    if (bcml__json_int(cfg, "epochs", 0, 1, 0, 1000000, "sweep config", &v, &e)) goto fail;
-    c.epochs = (int)v;
-    if (bcml__json_int(cfg, "batch_size", 0, 64, 1, 1 << 20, "sweep config", &v, &e)) goto fail;
-    c.batch_size = (int)v;
-    if (bcml__json_int(cfg, "batch_size_test", 0, 0, 0, 1 << 30, "sweep config", &v, &e)) goto fail; /* accepted, unused */
-    const cJSON *sh = cJSON_GetObjectItemCaseSensitive(cfg, "shuffle");
-    if (sh && !cJSON_IsBool(sh)) { rc = cli_fail("sweep config: \"shuffle\" must be true or false"); goto done; }
-    c.shuffle = !cJSON_IsFalse(sh);
-    const cJSON *metric = cJSON_GetObjectItemCaseSensitive(cfg, "metric");
-    if (metric && (!cJSON_IsString(metric) || bcml_metric_from_name(metric->valuestring, &c.metric, &e))) {
-        if (!cJSON_IsString(metric)) snprintf(e.msg, sizeof e.msg, "sweep config: \"metric\" must be a name");
-        goto fail;
-    }
-    const cJSON *rec = cJSON_GetObjectItemCaseSensitive(cfg, "recommend");
-    if (rec && !cJSON_IsString(rec)) { rc = cli_fail("sweep config: \"recommend\" must be a constraint like \"btc>=0.95\""); goto done; }
-    const char *constraint = rec ? rec->valuestring : NULL;
-    if (bcml_sweep_summary(NULL, 0, 0, constraint, &summary, &e)) goto fail; /* checks the constraint early */
-    bcml_free(summary);
-    summary = NULL;
+    const char *constraint = NULL;
+    if (bcml__parse_sweep(cfg, 0, &c, &lambdas, &constraint, &e)) goto fail; /* again below, once the model is known */
+    bcml_free(lambdas);
+    lambdas = NULL;
     /* CSV data is encoded as h1's saved encoding says, else as the training split teaches */
     const cJSON *jh1f = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(cfg, "h1"), "model_file");
     int enc_failed = 0;
@@ -262,19 +207,7 @@ int cmd_sweep(const cli_args *a) {
     if (train.num_slices != test.num_slices) { rc = cli_fail("sweep config: \"data\" and \"test\" name different slice columns"); goto done; }
     if (cli_load_model(cfg, "model", "model_file", c.seed, &h2, &e)) goto fail;
     int C = bcml_model_output_size(h2);
-    if (cli_parse_optimizer(cJSON_GetObjectItemCaseSensitive(cfg, "optimizer"), &c.optimizer, &e)) goto fail;
-    const cJSON *ne = cJSON_GetObjectItemCaseSensitive(cfg, "new_error"), *si = cJSON_GetObjectItemCaseSensitive(cfg, "strict_imitation");
-    /* defaults: the cross-entropy pair (binary models: the BCE pair) */
-    if (ne ? cli_parse_loss(ne, C == 1, &c.new_error, &e) : 0) goto fail;
-    if (si ? cli_parse_loss(si, C == 1, &c.strict_imitation, &e) : 0) goto fail;
-    if (!ne) bcml_loss_opts_init(&c.new_error, C == 1 ? BCML_LOSS_NEW_ERROR_BCE : BCML_LOSS_NEW_ERROR_CROSS_ENTROPY);
-    if (!si) bcml_loss_opts_init(&c.strict_imitation, C == 1 ? BCML_LOSS_STRICT_IMITATION_BCE : BCML_LOSS_STRICT_IMITATION_CROSS_ENTROPY);
-    if (!bcml_loss_uses_h1(c.new_error.kind) || !bcml_loss_uses_h1(c.strict_imitation.kind)) {
-        rc = cli_fail("sweep config: \"new_error\" and \"strict_imitation\" must be compatibility losses");
-        goto done;
-    }
-    if (parse_lambdas(cJSON_GetObjectItemCaseSensitive(cfg, "lambda"), &lambdas, &c.num_lambdas, &e)) goto fail;
-    c.lambdas = lambdas;
+    if (bcml__parse_sweep(cfg, C == 1, &c, &lambdas, &constraint, &e)) goto fail;
     if (a->point >= c.num_lambdas) {
         rc = cli_fail("--point %d is outside the grid of %d lambda values (0..%d)", a->point, c.num_lambdas, c.num_lambdas - 1);
         goto done;

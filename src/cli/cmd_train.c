@@ -1,7 +1,7 @@
 /* cmd_train.c - `bcml train` (train h2, optionally against h1 with a compatibility loss) and
  * `bcml predict` (a saved model's outputs on a dataset). */
 #include "cli.h"
-#include "../jsonutil.h"
+#include "../options.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -35,20 +35,10 @@ int cmd_train(const cli_args *a) {
     int32_t *lab1 = NULL, *lab2 = NULL;
     double *epoch_loss = NULL;
     bcml_train_opts o;
-    bcml_train_opts_init(&o);
-    int64_t v;
     if (!cJSON_IsObject(cfg)) { rc = cli_fail("train config must be a JSON object"); goto done; }
     if (cli_apply_overrides(cfg, a)) goto done;
     if (bcml__json_only_keys(cfg, keys, "train config", &e)) goto fail;
-    if (bcml__json_int(cfg, "seed", 0, 0, 0, 9007199254740991LL, "train config", &v, &e)) goto fail;
-    o.seed = (uint64_t)v;
-    if (bcml__json_int(cfg, "epochs", 0, 1, 0, 1000000, "train config", &v, &e)) goto fail;
-    o.epochs = (int)v;
-    if (bcml__json_int(cfg, "batch_size", 0, 64, 1, 1 << 20, "train config", &v, &e)) goto fail;
-    o.batch_size = (int)v;
-    const cJSON *sh = cJSON_GetObjectItemCaseSensitive(cfg, "shuffle");
-    if (sh && !cJSON_IsBool(sh)) { rc = cli_fail("train config: \"shuffle\" must be true or false"); goto done; }
-    o.shuffle = !sh || cJSON_IsTrue(sh);
+    if (bcml__parse_train(cfg, "train config", 0, &o, &e)) goto fail; /* again below, once the model is known */
     /* CSV data is encoded as h1's (or the initial model's) saved encoding says, else as its training split teaches */
     const cJSON *jh1f = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(cfg, "h1"), "model_file");
     const cJSON *jmf = cJSON_GetObjectItemCaseSensitive(cfg, "model_file");
@@ -62,8 +52,7 @@ int cmd_train(const cli_args *a) {
     if (jtest && cli_load_data(jtest, "test", used, &test, &e)) goto fail;
     if (cli_load_model(cfg, "model", "model_file", o.seed, &h2, &e)) goto fail;
     int C = bcml_model_output_size(h2);
-    if (cli_parse_optimizer(cJSON_GetObjectItemCaseSensitive(cfg, "optimizer"), &o.optimizer, &e)) goto fail;
-    if (cli_parse_loss(cJSON_GetObjectItemCaseSensitive(cfg, "loss"), C == 1, &o.loss, &e)) goto fail;
+    if (bcml__parse_train(cfg, "train config", C == 1, &o, &e)) goto fail;
     if (test.x && test.dim != train.dim) {
         rc = cli_fail("train config: \"test\" has %lld features, \"data\" has %lld", (long long)test.dim, (long long)train.dim);
         goto done;

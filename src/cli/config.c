@@ -246,62 +246,6 @@ int cli_load_model(const cJSON *cfg, const char *key_spec, const char *key_file,
     return rc;
 }
 
-int cli_parse_optimizer(const cJSON *j, bcml_optimizer_opts *o, bcml_error *e) {
-    static const char *const keys[] = {"name", "lr", "momentum", "dampening", "nesterov", "weight_decay", "betas", "eps",
-                                       NULL};
-    bcml_optimizer_kind kind = BCML_OPT_SGD;
-    if (!j) { bcml_optimizer_opts_init(o, kind); return 0; }
-    if (!cJSON_IsObject(j)) { snprintf(e->msg, sizeof e->msg, "\"optimizer\" must be an object"); return 1; }
-    if (bcml__json_only_keys(j, keys, "\"optimizer\"", e)) return 1;
-    const cJSON *name = cJSON_GetObjectItemCaseSensitive(j, "name");
-    if (name && (!cJSON_IsString(name) || bcml_optimizer_from_name(name->valuestring, &kind, e))) {
-        if (!cJSON_IsString(name)) snprintf(e->msg, sizeof e->msg, "\"optimizer\": \"name\" must be sgd or adam");
-        return 1;
-    }
-    bcml_optimizer_opts_init(o, kind);
-    const cJSON *nes = cJSON_GetObjectItemCaseSensitive(j, "nesterov");
-    if (nes && !cJSON_IsBool(nes)) { snprintf(e->msg, sizeof e->msg, "\"optimizer\": \"nesterov\" must be true or false"); return 1; }
-    o->nesterov = nes && cJSON_IsTrue(nes);
-    const cJSON *betas = cJSON_GetObjectItemCaseSensitive(j, "betas");
-    if (betas) {
-        if (!cJSON_IsArray(betas) || cJSON_GetArraySize(betas) != 2 || !cJSON_IsNumber(betas->child) ||
-            !cJSON_IsNumber(betas->child->next)) {
-            snprintf(e->msg, sizeof e->msg, "\"optimizer\": \"betas\" must be two numbers");
-            return 1;
-        }
-        o->beta1 = betas->child->valuedouble;
-        o->beta2 = betas->child->next->valuedouble;
-    }
-    return bcml__json_num(j, "lr", 0, o->lr, 1e-30, 1e6, "\"optimizer\"", &o->lr, e) ||
-           bcml__json_num(j, "momentum", 0, 0, 0, 1e6, "\"optimizer\"", &o->momentum, e) ||
-           bcml__json_num(j, "dampening", 0, 0, 0, 1, "\"optimizer\"", &o->dampening, e) ||
-           bcml__json_num(j, "weight_decay", 0, 0, 0, 1e6, "\"optimizer\"", &o->weight_decay, e) ||
-           bcml__json_num(j, "eps", 0, o->eps, 1e-30, 1, "\"optimizer\"", &o->eps, e);
-}
-
-int cli_parse_loss(const cJSON *j, int binary_model, bcml_loss_opts *o, bcml_error *e) {
-    static const char *const keys[] = {"name", "lambda_c", "pivot", "alpha", "beta", "temperature", NULL};
-    bcml_loss_kind kind = binary_model ? BCML_LOSS_BCE : BCML_LOSS_CROSS_ENTROPY;
-    const cJSON *name = cJSON_IsString(j) ? j : cJSON_GetObjectItemCaseSensitive(j, "name");
-    if (j && !cJSON_IsString(j) && !cJSON_IsObject(j)) {
-        snprintf(e->msg, sizeof e->msg, "\"loss\" must be a loss name or an object with \"name\"");
-        return 1;
-    }
-    if (cJSON_IsObject(j) && bcml__json_only_keys(j, keys, "\"loss\"", e)) return 1;
-    if (name && (!cJSON_IsString(name) || bcml_loss_from_name(name->valuestring, &kind, e))) {
-        if (!cJSON_IsString(name)) snprintf(e->msg, sizeof e->msg, "\"loss\": \"name\" must be a string");
-        return 1;
-    }
-    bcml_loss_opts_init(o, kind);
-    if (!cJSON_IsObject(j)) return 0;
-    return bcml__json_num(j, "lambda_c", 0, o->lambda_c, 0, 1e30, "\"loss\"", &o->lambda_c, e) ||
-           bcml__json_num(j, "pivot", 0, o->pivot, 1e-9, 1 - 1e-9, "\"loss\"", &o->pivot, e) ||
-           bcml__json_num(j, "alpha", 0, o->alpha, 0, 1e30, "\"loss\"", &o->alpha, e) ||
-           bcml__json_num(j, "beta", 0, o->beta, 0, 1e30, "\"loss\"", &o->beta, e) ||
-           bcml__json_num(j, "temperature", 0, o->temperature, 1e-6, 1e6, "\"loss\"", &o->temperature, e);
-}
-
-
 /* Sets root.a.b... = value, making objects on the way; a string in the way (a loss or optimizer given by
  * name) becomes {"name": string}. */
 static int set_path(cJSON *root, const char *path, cJSON *value) {
