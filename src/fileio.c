@@ -36,7 +36,7 @@ bcml_status bcml__read_file(const char *path, char **data, size_t *len, bcml_err
     while (b) {
         n += fread(b + n, 1, cap - n - 1, f);
         if (n < cap - 1) break;
-        char *nb = cap > ((size_t)1 << 33) ? NULL : bcml__realloc(b, cap * 2, 1);
+        char *nb = cap > BCML_MAX_ALLOC / 2 ? NULL : bcml__realloc(b, cap * 2, 1);
         if (!nb) { free(b); b = NULL; break; }
         b = nb;
         cap *= 2;

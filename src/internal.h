@@ -14,7 +14,11 @@ bcml_status bcml__fail(bcml_error *err, bcml_status code, const char *fmt, ...)
     ;
 
 /* Allocation of count * size bytes that fails (NULL) on overflow or beyond BCML_MAX_ALLOC. */
+#if SIZE_MAX > 0xffffffffu
 #define BCML_MAX_ALLOC ((size_t)1 << 34)
+#else
+#define BCML_MAX_ALLOC ((size_t)0x7fffffff) /* wasm32: 2 GiB of memory at most */
+#endif
 void *bcml__alloc(size_t count, size_t size);
 void *bcml__calloc(size_t count, size_t size);
 void *bcml__realloc(void *p, size_t count, size_t size);

@@ -1,0 +1,344 @@
+// bcml.mjs - the JavaScript binding of bcml's WebAssembly build, for browsers (main thread and module
+// workers) and Node 20, without a bundler. A thin typed layer over the C API: typed arrays go in and out
+// in one call each; C errors arrive as thrown BcmlError with the C message.
+//
+//   import { load } from './bcml.mjs';
+//   const bcml = await load();                 // picks the SIMD build when the engine supports it
+//   const { value, grad } = bcml.loss({ loss: 'new-error-nll', lambda_c: 0.5 }, { h1, h2, y, n, c });
+//   const sweep = bcml.sweep(config, data, { workers: 2, onProgress, onEvaluation });
+//   const summary = await sweep.done;
+
+const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+
+export class BcmlError extends Error {
+  constructor(message, code) {
+    super(message);
+    this.name = 'BcmlError';
+    this.code = code;
+  }
+}
+
+// (module (func (result v128) (v128.const i32x4 0 0 0 0)))
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11]);
+
+/** Whether this engine runs WebAssembly SIMD128. */
+export function simdSupported() {
+  return WebAssembly.validate(SIMD_PROBE);
+}
+
+async function readBytes(url) {
+  if (isNode && url.protocol === 'file:') {
+    const { readFile } = await import('node:fs/promises');
+    return new Uint8Array(await readFile(url));
+  }
+  const r = await fetch(url);
+  if (!r.ok) throw new BcmlError(`cannot load ${url}: HTTP ${r.status}`, 3);
+  return new Uint8Array(await r.arrayBuffer());
+}
+
+/** The compiled module for this engine (or as asked: { simd: true|false }), to share with workers. */
+export async function compile({ simd = simdSupported() } = {}) {
+  const url = new URL(`./dist/bcml-${simd ? 'simd' : 'scalar'}.wasm`, import.meta.url);
+  return { module: await WebAssembly.compile(await readBytes(url)), simd };
+}
+
+/** Loads bcml: { simd } forces a build; { module, simd } reuses a compiled module (workers). */
+export async function load(options = {}) {
+  const { module, simd } = options.module ? options : await compile(options);
+  return new Bcml(module, simd);
+}
+
+const enc = new TextEncoder(), dec = new TextDecoder();
+
+export class Bcml {
+  constructor(module, simd) {
+    this.module = module;
+    this.simd = simd;
+    this._progress = null;
+    const instance = new WebAssembly.Instance(module, {
+      env: {
+        bw_progress: (kind, a, b, c, d, value) => (this._progress ? (this._progress(kind, a, b, c, d, value) ? 1 : 0) : 0),
+        emscripten_notify_memory_growth: () => {},
+      },
+    });
+    this.x = instance.exports;
+    this.version = this._str(this.x.bw_version());
+    this.kernels = this._str(this.x.bw_simd());
+  }
+
+  // ---- memory helpers: every view is made fresh, since memory may grow during a call
+  get _u8() { return new Uint8Array(this.x.memory.buffer); }
+  _alloc(bytes) {
+    const p = this.x.bw_malloc(bytes);
+    if (!p) throw new BcmlError('out of memory', 2);
+    return p;
+  }
+  _copyIn(arr) {
+    if (arr == null) return 0;
+    const bytes = new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
+    const p = this._alloc(bytes.length || 1);
+    this._u8.set(bytes, p);
+    return p;
+  }
+  _cstr(s) {
+    if (s == null) return 0;
+    const b = enc.encode(s);
+    const p = this._alloc(b.length + 1);
+    const u8 = this._u8;
+    u8.set(b, p);
+    u8[p + b.length] = 0;
+    return p;
+  }
+  _str(p) {
+    if (!p) return null;
+    const u8 = this._u8;
+    let e = p;
+    while (u8[e]) e++;
+    return dec.decode(u8.subarray(p, e));
+  }
+  _take(p) { // a C string the library allocated: read, then free
+    const s = this._str(p);
+    this.x.bw_free(p);
+    return s;
+  }
+  _i32(p) { return new Int32Array(this.x.memory.buffer, p, 1)[0]; }
+  _ptr(p) { return new Uint32Array(this.x.memory.buffer, p, 1)[0]; }
+  _f64(p, n) { return new Float64Array(this.x.memory.buffer, p, n); }
+  _error(code) { return new BcmlError(this._str(this.x.bw_error()) || `bcml error ${code}`, code || 1); }
+  _check(status) { if (status) throw this._error(status); }
+  _scoped(fn) { // frees every pointer allocated through `a` afterwards
+    const owned = [];
+    const a = { in: (arr) => { const p = this._copyIn(arr); if (p) owned.push(p); return p; },
+      str: (s) => { const p = this._cstr(s); if (p) owned.push(p); return p; },
+      buf: (bytes) => { const p = this._alloc(bytes); owned.push(p); return p; } };
+    try { return fn(a); } finally { for (const p of owned) this.x.bw_free(p); }
+  }
+
+  /** One compatibility loss: { value, grad } with grad = d(loss)/d(h2), shaped like h2. */
+  loss(options, { h1 = null, h2, y, n = y.length, c = h2.length / n }) {
+    return this._scoped((a) => {
+      const value = a.buf(8), grad = a.buf(4 * n * c);
+      this._check(this.x.bw_loss(a.str(JSON.stringify(options)), n, c, h1 ? a.in(f32(h1)) : 0, a.in(f32(h2)), a.in(i32(y)), value, grad));
+      return { value: this._f64(value, 1)[0], grad: new Float32Array(this.x.memory.buffer, grad, n * c).slice() };
+    });
+  }
+
+  /** The evaluation record of h1 vs h2 (labels), the same JSON as `bcml scores`. slices: [{ name, values, names }]. */
+  evaluate({ h1, h2, y, ids = null, metadata, slices = [], metric, numClasses }) {
+    return JSON.parse(this.evaluateJson({ h1, h2, y, ids, metadata, slices, metric, numClasses }));
+  }
+
+  /** As evaluate, but the JSON text itself (byte for byte what the native library writes). */
+  evaluateJson({ h1, h2, y, ids = null, metadata, slices = [], metric, numClasses }) {
+    const n = y.length;
+    const opts = { metric, num_classes: numClasses, metadata, slices: slices.map((s) => ({ name: s.name, names: s.names })) };
+    const sv = slices.length ? concatI32(slices.map((s) => s.values), n) : null;
+    return this._scoped((a) => {
+      const p = this.x.bw_evaluate(n, a.in(i32(h1)), a.in(i32(h2)), a.in(i32(y)), ids ? a.in(Float64Array.from(ids)) : 0,
+        sv ? a.in(sv) : 0, a.str(JSON.stringify(opts)));
+      if (!p) throw this._error(1);
+      return this._take(p);
+    });
+  }
+
+  /** Labels from outputs [n, c]: argmax, or >= threshold for one column. */
+  labels(outputs, n, c, threshold = 0) {
+    const out = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      if (c === 1) { out[i] = outputs[i] >= threshold ? 1 : 0; continue; }
+      let best = 0;
+      for (let j = 1; j < c; j++) if (outputs[i * c + j] > outputs[i * c + best]) best = j;
+      out[i] = best;
+    }
+    return out;
+  }
+
+  /** A model from a spec (see README) and a seed. */
+  createModel(spec, seed = 0) {
+    const p = this._scoped((a) => this.x.bw_model_create(a.str(typeof spec === 'string' ? spec : JSON.stringify(spec)), seed));
+    if (!p) throw this._error(1);
+    return new Model(this, p);
+  }
+
+  /** A model from saved bytes (bcml's model format, as `bcml train --out` writes). */
+  loadModel(bytes) {
+    const p = this._scoped((a) => this.x.bw_model_load(a.in(u8(bytes)), bytes.length));
+    if (!p) throw this._error(1);
+    return new Model(this, p);
+  }
+
+  /** Trains model in place on { x, y, n, h1Outputs? }; options as for `bcml train` (+ h1_probabilities).
+   * onProgress({ epoch, epochs, batch, batches, loss }) may return true to cancel. */
+  train(model, { x, y, n = y.length, h1Outputs = null }, options = {}, onProgress = null) {
+    const dim = model.inputSize, epochs = options.epochs ?? 1;
+    return this._scoped((a) => {
+      const losses = a.buf(8 * Math.max(epochs, 1)), done = a.buf(4);
+      this._progress = onProgress && ((kind, epoch, of, batch, batches, loss) => onProgress({ epoch, epochs: of, batch, batches, loss }));
+      try {
+        this._check(this.x.bw_train(model.ptr, a.in(f32(x)), a.in(i32(y)), n, dim, h1Outputs ? a.in(f32(h1Outputs)) : 0,
+          a.str(JSON.stringify(options)), losses, done));
+      } finally { this._progress = null; }
+      const k = this._i32(done);
+      return { epochLoss: Array.from(this._f64(losses, k)), epochsDone: k };
+    });
+  }
+
+  /** The lambda_c grid start + i*step up to stop (as numpy.arange(start, stop + step/2, step)). */
+  lambdaGrid(start, stop, step) {
+    return this._scoped((a) => {
+      const out = a.buf(4), n = a.buf(4);
+      this._check(this.x.bw_lambda_grid(start, stop, step, out, n));
+      const p = this._ptr(out), v = Array.from(this._f64(p, this._i32(n)));
+      this.x.bw_free(p);
+      return v;
+    });
+  }
+
+  /** The sweep summary from evaluation records (objects or JSON texts), as the native folder's. */
+  sweepSummary(evaluations, { expectedPoints = 0, constraint = '' } = {}) {
+    const text = `[${evaluations.map((e) => (typeof e === 'string' ? e : JSON.stringify(e))).join(',')}]`;
+    return JSON.parse(this.sweepSummaryJson(text, expectedPoints, constraint));
+  }
+  sweepSummaryJson(evaluationsArrayText, expectedPoints = 0, constraint = '') {
+    return this._scoped((a) => {
+      const p = this.x.bw_sweep_summary(a.str(evaluationsArrayText), expectedPoints, a.str(constraint || ''));
+      if (!p) throw this._error(1);
+      return this._take(p);
+    });
+  }
+
+  /** A saved sweep folder (bcml's or the original library's), given as { fileName: text }: its summary and
+   * evaluations by datapoint index. The stored summary's h1_performance fills in where records lack it. */
+  loadSweepFolder(files) {
+    const evaluations = {};
+    for (const [name, text] of Object.entries(files)) {
+      const m = /^(?:.*\/)?(\d+)-evaluation-data\.json$/.exec(name);
+      if (m) evaluations[Number(m[1])] = text;
+    }
+    const stored = Object.entries(files).find(([n]) => /(^|\/)sweep_summary\.json$/.test(n));
+    const config = Object.entries(files).find(([n]) => /(^|\/)bcml-sweep\.json$/.test(n));
+    const cfg = config ? JSON.parse(config[1]) : null;
+    const texts = Object.keys(evaluations).sort((p, q) => p - q).map((k) => evaluations[k]);
+    if (!texts.length && !stored) throw new BcmlError('the folder holds neither sweep_summary.json nor evaluation files', 1);
+    let summary;
+    if (texts.length) {
+      summary = this.sweepSummary(texts, { expectedPoints: cfg?.lambdas?.length ?? 0, constraint: cfg?.recommend ?? '' });
+      const s = stored ? JSON.parse(stored[1]) : null;
+      if (s && summary.h1_performance === null && typeof s.h1_performance === 'number') summary.h1_performance = s.h1_performance;
+      if (s && typeof s.performance_metric === 'string') summary.performance_metric = s.performance_metric;
+      if (s && !cfg && s.data?.length === texts.length) summary.complete = true;
+    } else {
+      const s = JSON.parse(stored[1]);
+      summary = { data: s.data, h1_performance: s.h1_performance ?? null, performance_metric: s.performance_metric ?? 'accuracy' };
+    }
+    return { summary, evaluations: Object.fromEntries(Object.entries(evaluations).map(([k, t]) => [k, JSON.parse(t)])) };
+  }
+
+  /** An array from .npy, .npz (member) or IDX bytes: { shape, data: Float32Array, integer }. */
+  readArray(format, bytes, { member = 'x', name = format } = {}) {
+    return this._scoped((a) => {
+      const ndim = a.buf(4), shape = a.buf(64), integer = a.buf(4);
+      const p = this.x.bw_read_array(a.str(format), a.in(u8(bytes)), bytes.length, a.str(member), a.str(name), ndim, shape, integer);
+      if (!p) throw this._error(4);
+      const dims = Array.from(this._f64(shape, this._i32(ndim)));
+      const count = dims.reduce((x, d) => x * d, 1);
+      const data = new Float32Array(this.x.memory.buffer, p, count).slice();
+      this.x.bw_free(p);
+      return { shape: dims, data, integer: !!this._i32(integer) };
+    });
+  }
+
+  /** A PNG (bytes) of one image [channels][height][width], values lo..hi (lo == hi: its own range). */
+  thumbnail(pixels, { channels = 1, height, width, scale = 2, lo = 0, hi = 0 }) {
+    return this._scoped((a) => {
+      const out = a.buf(4), len = a.buf(4);
+      this._check(this.x.bw_png(a.in(f32(pixels)), channels, height, width, scale, lo, hi, out, len));
+      const p = this._ptr(out), png = this._u8.slice(p, p + this._i32(len));
+      this.x.bw_free(p);
+      return png;
+    });
+  }
+
+  /** C = A @ B for float32 [M,K] x [K,N] (the benchmark's kernel). */
+  gemm(M, N, K, A, B) {
+    return this._scoped((a) => {
+      const c = a.buf(4 * M * N);
+      this.x.bw_gemm(M, N, K, a.in(f32(A)), a.in(f32(B)), c);
+      return new Float32Array(this.x.memory.buffer, c, M * N).slice();
+    });
+  }
+
+  /** Bytes of wasm memory (it grows, and never shrinks). */
+  get heapBytes() { return this.x.memory.buffer.byteLength; }
+
+  /** A sweep in workers; see sweep.mjs. */
+  sweep(config, data, options = {}) {
+    return startSweep(this, config, data, options);
+  }
+}
+
+export class Model {
+  constructor(bcml, ptr) {
+    this.bcml = bcml;
+    this.ptr = ptr;
+    const x = bcml.x;
+    this.inputSize = x.bw_model_input_size(ptr);
+    this.outputSize = x.bw_model_output_size(ptr);
+    this.paramCount = x.bw_model_param_count(ptr);
+    this.spec = JSON.parse(bcml._str(x.bw_model_spec(ptr)));
+  }
+  /** Outputs [n, outputSize] (logits) for inputs [n, inputSize]. */
+  predict(x, n = x.length / this.inputSize) {
+    const b = this.bcml;
+    return b._scoped((a) => {
+      const out = a.buf(4 * n * this.outputSize);
+      b._check(b.x.bw_model_predict(this.ptr, a.in(f32(x)), n, out));
+      return new Float32Array(b.x.memory.buffer, out, n * this.outputSize).slice();
+    });
+  }
+  /** The model in bcml's saved format. */
+  save() {
+    const b = this.bcml;
+    return b._scoped((a) => {
+      const out = a.buf(4), len = a.buf(4);
+      b._check(b.x.bw_model_save(this.ptr, out, len));
+      const p = b._ptr(out), bytes = b._u8.slice(p, p + b._i32(len));
+      b.x.bw_free(p);
+      return bytes;
+    });
+  }
+  free() {
+    if (this.ptr) this.bcml.x.bw_model_free(this.ptr);
+    this.ptr = 0;
+  }
+}
+
+function f32(a) { return a instanceof Float32Array ? a : Float32Array.from(a); }
+function i32(a) { return a instanceof Int32Array ? a : Int32Array.from(a); }
+function u8(a) { return a instanceof Uint8Array ? a : new Uint8Array(a); }
+function concatI32(cols, n) {
+  const out = new Int32Array(cols.length * n);
+  cols.forEach((c, k) => out.set(i32(c), k * n));
+  return out;
+}
+
+// The sweep lives in its own module (workers); imported lazily so the binding stays small to load.
+let sweepModule = null;
+function startSweep(bcml, config, data, options) {
+  const pending = (sweepModule ??= import('./sweep.mjs'));
+  return bcml_sweep_handle(pending, bcml, config, data, options);
+}
+function bcml_sweep_handle(pending, bcml, config, data, options) {
+  let inner = null, cancelled = false;
+  const handle = {
+    cancel() { cancelled = true; inner?.cancel(); },
+    get progress() { return inner?.progress ?? { fraction: 0 }; },
+    done: pending.then((m) => {
+      inner = m.runSweep(bcml, config, data, options);
+      if (cancelled) inner.cancel();
+      return inner.done;
+    }),
+  };
+  return handle;
+}

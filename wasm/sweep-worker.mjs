@@ -1,0 +1,46 @@
+// sweep-worker.mjs - one worker of a sweep (see sweep.mjs): its own bcml instance holds the data, h1's
+// outputs and the initial h2, and trains whichever (lambda, family) it is given, posting progress and then
+// the two evaluation records and the model's bytes.
+import { load } from './bcml.mjs';
+
+const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+const port = isNode ? (await import('node:worker_threads')).parentPort : self;
+const post = (m, t) => port.postMessage(m, t);
+const listen = (f) => (isNode ? port.on('message', f) : (port.onmessage = (e) => f(e.data)));
+
+let bcml = null, sweep = 0;
+
+listen(async (m) => {
+  try {
+    if (m.type === 'init') {
+      bcml = await load({ module: m.module, simd: m.simd });
+      // the data stay in this instance's memory for the whole sweep
+      const keep = (arr) => (arr ? bcml._copyIn(arr) : 0);
+      const h2 = bcml.loadModel(m.h2);
+      const opts = bcml._cstr(m.options);
+      sweep = bcml.x.bw_sweep_create(opts, keep(m.xtr), keep(m.ytr), m.ytr.length, keep(m.xte), keep(m.yte), m.yte.length,
+        m.dim, keep(m.idsTr), keep(m.idsTe), keep(m.h1tr), keep(m.h1te), h2.ptr, keep(m.sliceTr), keep(m.sliceTe));
+      bcml.x.bw_free(opts);
+      if (!sweep) throw bcml._error(1);
+      post({ type: 'ready' });
+    } else if (m.type === 'task') {
+      let last = 0;
+      bcml._progress = (kind, j, family, epoch, epochs, fraction) => {
+        const now = Date.now();
+        if (now - last > 50) { last = now; post({ type: 'progress', j, family, fraction, epoch, epochs }); }
+        return false;
+      };
+      const out = bcml._scoped((a) => {
+        const e0 = a.buf(4), e1 = a.buf(4), mp = a.buf(4), ml = a.buf(4);
+        bcml._check(bcml.x.bw_sweep_train_one(sweep, m.j, m.family, e0, e1, mp, ml));
+        const p = bcml._ptr(mp), model = bcml._u8.slice(p, p + bcml._i32(ml));
+        bcml.x.bw_free(p);
+        return { evaluations: [bcml._take(bcml._ptr(e0)), bcml._take(bcml._ptr(e1))], model };
+      });
+      bcml._progress = null;
+      post({ type: 'result', j: m.j, family: m.family, ...out }, [out.model.buffer]);
+    }
+  } catch (e) {
+    post({ type: 'error', message: e.message, code: e.code ?? 1 });
+  }
+});

@@ -1,0 +1,136 @@
+// sweep.mjs - a lambda_c sweep off the calling thread: a pool of workers (sweep-worker.mjs) shares the
+// trainings (lambda x {new-error, strict-imitation}); every evaluation is streamed as soon as it exists; the
+// summary is computed by the same C code as the native CLI's, from the same records, so it does not depend
+// on how many workers ran. cancel() stops the workers at once and keeps what they finished.
+import { BcmlError } from './bcml.mjs';
+
+const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+
+async function spawnWorker() {
+  const url = new URL('./sweep-worker.mjs', import.meta.url);
+  if (isNode) {
+    const { Worker } = await import('node:worker_threads');
+    const w = new Worker(url);
+    return { post: (m, t) => w.postMessage(m, t), on: (f) => w.on('message', f), onError: (f) => { w.on('error', f); w.on('exit', (c) => c && f(new Error(`exit code ${c}`))); }, stop: () => w.terminate() };
+  }
+  const w = new Worker(url, { type: 'module' });
+  return { post: (m, t) => w.postMessage(m, t), on: (f) => { w.onmessage = (e) => f(e.data); }, onError: (f) => { w.onerror = (e) => f(e); }, stop: () => w.terminate() };
+}
+
+function concat(cols, n) {
+  const out = new Int32Array(cols.length * n);
+  cols.forEach((c, k) => out.set(Int32Array.from(c), k * n));
+  return out;
+}
+
+/** Runs a sweep. config: the sweep keys of `bcml sweep` (epochs, batch_size, seed, optimizer, new_error,
+ * strict_imitation, lambda, metric, recommend, ...). data: { train: { x, y, ids?, slices? }, test: {...},
+ * h1: { model } | { outputsTrain, outputsTest, probabilities }, h2: { model } | { spec } } where slices are
+ * [{ name, values, names }] with the same column names on both sets. */
+export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation } = {}) {
+  const state = { cancelled: false, fraction: 0, started: Date.now() };
+  const evaluations = new Map(), models = new Map();
+  let pool = [], settle;
+  const handle = {
+    get progress() { return { fraction: state.fraction, trainingsDone: state.done ?? 0, trainingsTotal: state.total ?? 0 }; },
+    evaluations, models,
+    cancel() {
+      if (state.cancelled) return;
+      state.cancelled = true;
+      if (state.lambdas) settle.finish(); /* else the start-up sees the flag and finishes */
+    },
+  };
+  handle.done = new Promise((resolve, reject) => {
+    const stop = () => { for (const w of pool) w.stop(); pool = []; };
+    const summarize = (complete) => {
+      const idx = [...evaluations.keys()].sort((a, b) => a - b);
+      const text = `[${idx.map((k) => evaluations.get(k).text).join(',')}]`;
+      const s = JSON.parse(bcml.sweepSummaryJson(text, state.lambdas.length, config.recommend ?? ''));
+      if (!complete) s.complete = false;
+      return s;
+    };
+    settle = {
+      finish: () => { stop(); try { resolve(summarize(false)); } catch (e) { reject(e); } },
+      fail: (e) => { stop(); reject(e); },
+    };
+    (async () => {
+      // h1's outputs once, here; the workers never run h1
+      let h1tr = data.h1.outputsTrain, h1te = data.h1.outputsTest;
+      if (data.h1.model) {
+        const m = data.h1.model instanceof Uint8Array ? bcml.loadModel(data.h1.model) : data.h1.model;
+        h1tr = m.predict(data.train.x, data.train.y.length);
+        h1te = m.predict(data.test.x, data.test.y.length);
+        if (m !== data.h1.model) m.free();
+      }
+      let h2bytes;
+      if (data.h2.model) h2bytes = data.h2.model instanceof Uint8Array ? data.h2.model : data.h2.model.save();
+      else {
+        const m = bcml.createModel(data.h2.spec, config.seed ?? 0);
+        h2bytes = m.save();
+        m.free();
+      }
+      const l = config.lambda ?? { start: 0, stop: 1, step: 0.25 };
+      state.lambdas = Array.isArray(l) ? l : bcml.lambdaGrid(l.start ?? 0, l.stop ?? 1, l.step ?? 0.25);
+      const tasks = state.lambdas.flatMap((_, j) => [[j, 0], [j, 1]]);
+      state.total = tasks.length;
+      state.done = 0;
+      const frac = new Float64Array(tasks.length);
+      const slices = data.train.slices ?? [];
+      const opts = { ...config, h1_probabilities: !!data.h1.probabilities,
+        slices: slices.map((s, k) => ({ name: s.name, names_train: s.names, names_test: data.test.slices[k].names })) };
+      delete opts.jobs;
+      const init = {
+        type: 'init', module: bcml.module, simd: bcml.simd, options: JSON.stringify(opts), dim: data.train.x.length / data.train.y.length,
+        xtr: Float32Array.from(data.train.x), ytr: Int32Array.from(data.train.y), xte: Float32Array.from(data.test.x), yte: Int32Array.from(data.test.y),
+        idsTr: data.train.ids ? Float64Array.from(data.train.ids) : null, idsTe: data.test.ids ? Float64Array.from(data.test.ids) : null,
+        h1tr: Float32Array.from(h1tr), h1te: Float32Array.from(h1te), h2: h2bytes,
+        sliceTr: slices.length ? concat(slices.map((s) => s.values), data.train.y.length) : null,
+        sliceTe: slices.length ? concat(data.test.slices.map((s) => s.values), data.test.y.length) : null,
+      };
+      const hw = isNode ? (await import('node:os')).availableParallelism() : (navigator.hardwareConcurrency || 2);
+      const count = Math.max(1, Math.min(workers ?? Math.min(hw, 8), tasks.length));
+      let next = 0;
+      const report = (j, family, f, epoch, epochs) => {
+        frac[2 * j + family] = f;
+        state.fraction = frac.reduce((a, b) => a + b, 0) / tasks.length;
+        const elapsed = (Date.now() - state.started) / 1000;
+        onProgress?.({ fraction: state.fraction, trainingsDone: state.done, trainingsTotal: tasks.length, elapsed,
+          eta: state.fraction > 0 ? elapsed * (1 - state.fraction) / state.fraction : NaN,
+          lambda: state.lambdas[j], dissonance: family ? 'strict-imitation' : 'new-error', epoch, epochs });
+      };
+      const give = (w) => {
+        if (state.cancelled) return;
+        if (next >= tasks.length) return;
+        const [j, family] = tasks[next++];
+        w.busy = true;
+        w.post({ type: 'task', j, family });
+      };
+      for (let i = 0; i < count; i++) {
+        const w = await spawnWorker();
+        pool.push(w);
+        w.on((m) => {
+          if (state.cancelled && m.type !== 'error') return;
+          if (m.type === 'ready') give(w);
+          else if (m.type === 'progress') report(m.j, m.family, m.fraction, m.epoch, m.epochs);
+          else if (m.type === 'result') {
+            state.done++;
+            frac[2 * m.j + m.family] = 1;
+            for (const [t, text] of m.evaluations.entries()) {
+              const k = 4 * m.j + 2 * m.family + t, record = JSON.parse(text);
+              evaluations.set(k, { text, record });
+              onEvaluation?.(record);
+            }
+            const r = state.lambdas[m.j];
+            models.set(`${Number.isInteger(r) ? r.toFixed(1) : String(r)}-model-${m.family ? 'strict-imitation' : 'new-error'}.bcml`, m.model);
+            report(m.j, m.family, 1, 0, 0);
+            if (state.done === tasks.length) { stop(); resolve(summarize(true)); } else give(w);
+          } else if (m.type === 'error') settle.fail(new BcmlError(m.message, m.code));
+        });
+        w.onError((e) => settle.fail(new BcmlError(`a sweep worker stopped: ${e?.message ?? e} (out of memory?); finished points are kept in the handle`, 2)));
+        w.post(init);
+      }
+      if (state.cancelled) settle.finish();
+    })().catch((e) => settle.fail(e instanceof BcmlError ? e : new BcmlError(String(e?.message ?? e), 1)));
+  });
+  return handle;
+}
