@@ -334,6 +334,9 @@ function bcml_sweep_handle(pending, bcml, config, data, options) {
   const handle = {
     cancel() { cancelled = true; inner?.cancel(); },
     get progress() { return inner?.progress ?? { fraction: 0 }; },
+    /** Finished records by datapoint index ({ text, record }) and trained models by file name (bytes). */
+    get evaluations() { return inner?.evaluations ?? new Map(); },
+    get models() { return inner?.models ?? new Map(); },
     done: pending.then((m) => {
       inner = m.runSweep(bcml, config, data, options);
       if (cancelled) inner.cancel();

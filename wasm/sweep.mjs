@@ -115,14 +115,13 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
           else if (m.type === 'result') {
             state.done++;
             frac[2 * m.j + m.family] = 1;
-            for (const [t, text] of m.evaluations.entries()) {
-              const k = 4 * m.j + 2 * m.family + t, record = JSON.parse(text);
-              evaluations.set(k, { text, record });
-              onEvaluation?.(record);
-            }
+            const records = m.evaluations.map((text) => JSON.parse(text));
+            records.forEach((record, t) => evaluations.set(4 * m.j + 2 * m.family + t, { text: m.evaluations[t], record }));
             const r = state.lambdas[m.j];
             models.set(`${Number.isInteger(r) ? r.toFixed(1) : String(r)}-model-${m.family ? 'strict-imitation' : 'new-error'}.bcml`, m.model);
             report(m.j, m.family, 1, 0, 0);
+            for (const record of records) onEvaluation?.(record); /* both kept before a callback may cancel */
+            if (state.cancelled) return;
             if (state.done === tasks.length) { stop(); resolve(summarize(true)); } else give(w);
           } else if (m.type === 'error') settle.fail(new BcmlError(m.message, m.code));
         });

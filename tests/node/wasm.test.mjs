@@ -1,0 +1,185 @@
+// The WebAssembly build against the native CLI: losses, gradients, evaluation records, training and whole
+// sweeps must be bit-identical, in the SIMD and the scalar build; the worker pool, cancel, errors, memory,
+// and the npm package.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, readdirSync, rmSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { load, simdSupported, BcmlError } from '../../wasm/bcml.mjs';
+import { npy } from './lib/files.mjs';
+
+const root = resolve(import.meta.dirname, '../..');
+const bin = resolve(root, process.env.BCML_BIN ?? 'build/bcml');
+const work = mkdtempSync(join(tmpdir(), 'bcml-wasm-'));
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+
+function cli(args, input) {
+  const r = spawnSync(bin, args, { input: typeof input === 'string' ? input : JSON.stringify(input ?? {}), cwd: work, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
+}
+
+const builds = { simd: await load({ simd: true }), scalar: await load({ simd: false }) };
+
+// one shared fixture: h1 trained natively, the data as exact floats, a native sweep folder
+const h1cfg = { data: { builtin: 'blobs', n: 1200, seed: 1, fraction: 0.1 }, model: { preset: 'mlp', input: 2, hidden: [16], classes: 3 },
+  epochs: 5, batch_size: 32, optimizer: { lr: 0.05, momentum: 0.5 } };
+cli(['train', '--out', 'h1.bcml'], h1cfg);
+const tr = JSON.parse(cli(['predict'], { model_file: 'h1.bcml', data: { builtin: 'blobs', n: 1200, seed: 1 }, features: true }));
+const te = JSON.parse(cli(['predict'], { model_file: 'h1.bcml', data: { builtin: 'blobs', n: 400, seed: 2 }, features: true }));
+const sweepConfig = { epochs: 3, batch_size: 32, seed: 3, optimizer: { lr: 0.05, momentum: 0.5 }, new_error: 'new-error-nll',
+  strict_imitation: { name: 'strict-imitation-kl' }, lambda: { start: 0, stop: 1.5, step: 0.5 }, recommend: 'btc>=0.95', metric: 'macro-f1' };
+const h2spec = { preset: 'mlp', input: 2, hidden: [16], classes: 3 };
+cli(['sweep', '--out', 'native'], { ...sweepConfig, data: { builtin: 'blobs', n: 1200, seed: 1 }, test: { builtin: 'blobs', n: 400, seed: 2 },
+  h1: { model_file: 'h1.bcml' }, model: h2spec });
+const sweepData = (b) => ({ train: { x: tr.x.flat(), y: tr.y }, test: { x: te.x.flat(), y: te.y },
+  h1: { model: b.loadModel(readFileSync(join(work, 'h1.bcml'))) }, h2: { spec: h2spec } });
+
+test('the loader picks SIMD when the engine has it, and both builds report their kernels', () => {
+  assert.equal(simdSupported(), true);
+  assert.equal(builds.simd.kernels, 'wasm-simd128');
+  assert.equal(builds.scalar.kernels, 'scalar');
+  assert.equal(builds.simd.version, cli(['version']).trim().split(' ')[1]);
+});
+
+for (const [name, b] of Object.entries(builds)) {
+  test(`${name}: every loss and gradient equals the native CLI's, bit for bit`, () => {
+    const base = JSON.parse(readFileSync(join(root, 'examples/cli/loss.json')));
+    const bin1 = { h1: [0.8581489351, 0.278884822, 0.4378234991, 0.785834983], h2: [0.4750208125, 0.3893607661, 0.6058736684, 0.7685247835], y: [1, 0, 1, 1] };
+    const cases = ['new-error-nll', 'new-error-cross-entropy', 'new-error-kl', 'strict-imitation-nll', 'strict-imitation-cross-entropy',
+      'strict-imitation-kl', 'focal-distillation', 'cross-entropy'].map((loss) => [{ loss, lambda_c: 0.7, ...(loss.endsWith('kl') ? {} : { reduction: 'sum' }) }, base, 3])
+      .concat(['new-error-bce', 'strict-imitation-bce', 'bce'].map((loss) => [{ loss, lambda_c: 0.5, pivot: 0.6 }, bin1, 1]));
+    for (const [opts, d, c] of cases) {
+      const native = JSON.parse(cli(['loss'], { ...opts, h1: d.h1, h2: d.h2, y: d.y }));
+      const mine = b.loss(opts, { h1: d.h1.flat(), h2: d.h2.flat(), y: d.y, n: d.y.length, c });
+      assert.equal(mine.value, native.value, opts.loss);
+      assert.deepEqual(Array.from(mine.grad), native.grad.flat(), `${opts.loss} gradient`);
+    }
+    assert.throws(() => b.loss({ loss: 'new-error-nll', lambda_c: -1 }, { h1: [1, 2], h2: [1, 2], y: [0], n: 1, c: 2 }),
+      (e) => e instanceof BcmlError && /lambda_c/.test(e.message));
+  });
+
+  test(`${name}: the evaluation record is the native JSON, byte for byte`, () => {
+    const input = { h1: [0, 1, 0, 0, 2, 2, 1, 1], h2: [0, 2, 0, 1, 1, 2, 1, 1], y: [0, 1, 2, 0, 1, 2, 0, 1], ids: [100, 101, 102, 103, 104, 105, 106, 107],
+      metadata: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'], metric: 'balanced-accuracy' };
+    const native = cli(['scores'], { ...input, slices: { age: ['<40', '<40', '40-75', '40-75', '75+', '75+', '75+', '<40'] } }).trim();
+    const names = ['40-75', '75+', '<40']; // sorted as the native column is
+    const values = ['<40', '<40', '40-75', '40-75', '75+', '75+', '75+', '<40'].map((v) => names.indexOf(v));
+    assert.equal(b.evaluateJson({ ...input, slices: [{ name: 'age', values, names }] }), native);
+    assert.throws(() => b.evaluate({ h1: [0, -1], h2: [0, 0], y: [0, 0] }), /h1\[1\] = -1/);
+    assert.throws(() => b.evaluate({ h1: [0, 1], h2: [0, 0], y: [0, 0], ids: [3, 3] }), /id 3 appears more than once/);
+  });
+
+  test(`${name}: training gives the native model's bytes`, () => {
+    const cfg = { data: { builtin: 'gauss10', n: 500, seed: 3 }, model: { preset: 'mlp', input: 10, hidden: [24, 12], classes: 4 }, epochs: 3,
+      batch_size: 25, seed: 5, optimizer: { name: 'adam' }, loss: 'cross-entropy' };
+    cli(['train', '--out', 'm.bcml'], cfg);
+    const d = JSON.parse(cli(['predict'], { model_file: 'm.bcml', data: cfg.data, features: true }));
+    const m = b.createModel(cfg.model, cfg.seed);
+    let calls = 0;
+    const r = b.train(m, { x: d.x.flat(), y: d.y }, { epochs: 3, batch_size: 25, seed: 5, optimizer: { name: 'adam' } }, () => { calls++; });
+    assert.equal(r.epochsDone, 3);
+    assert.equal(calls, 60);
+    assert.deepEqual(m.save(), new Uint8Array(readFileSync(join(work, 'm.bcml'))));
+    assert.deepEqual(Array.from(m.predict(d.x.flat())), d.outputs.flat());
+  });
+
+  test(`${name}: a whole sweep in workers writes the native folder's records and summary, bit for bit`, async () => {
+    const evaluations = [];
+    const h = b.sweep(sweepConfig, sweepData(b), { workers: 2, onEvaluation: (e) => evaluations.push(e) });
+    const summary = await h.done;
+    assert.equal(evaluations.length, 16);
+    for (const [k, { text }] of h.evaluations) assert.equal(text, readFileSync(join(work, `native/${k}-evaluation-data.json`), 'utf8'), `record ${k}`);
+    assert.deepEqual(summary, JSON.parse(readFileSync(join(work, 'native/sweep_summary.json'))));
+    for (const [file, bytes] of h.models) assert.deepEqual(bytes, new Uint8Array(readFileSync(join(work, 'native', file))), file);
+  });
+}
+
+test('cancelled training rejects with the C message and keeps the model usable', () => {
+  const b = builds.simd, m = b.createModel({ preset: 'logreg', input: 2, classes: 3 });
+  assert.throws(() => b.train(m, { x: tr.x.flat(), y: tr.y }, { epochs: 3, batch_size: 100 }, (p) => p.batch === 2), /cancelled at epoch 1, batch 2/);
+  assert.equal(m.predict(tr.x.flat().slice(0, 4)).length, 6);
+});
+
+test('1 worker and 4 workers give the same summary; progress reaches 1 with an ETA', async () => {
+  const b = builds.simd, seen = [];
+  const one = await b.sweep(sweepConfig, sweepData(b), { workers: 1 }).done;
+  const four = await b.sweep(sweepConfig, sweepData(b), { workers: 4, onProgress: (p) => seen.push(p) }).done;
+  assert.deepEqual(four, one);
+  assert.ok(seen.length >= 8 && seen.at(-1).fraction === 1);
+  assert.ok(seen.some((p) => p.fraction > 0 && p.fraction < 1 && Number.isFinite(p.eta)));
+});
+
+test('cancel() stops the workers at once and keeps the finished points', async () => {
+  const b = builds.simd;
+  const h = b.sweep({ ...sweepConfig, epochs: 60 }, sweepData(b), { workers: 2, onEvaluation: () => h.cancel() });
+  const t0 = Date.now();
+  const s = await h.done;
+  assert.ok(Date.now() - t0 < 20000);
+  assert.equal(s.complete, false);
+  assert.ok(s.data.length >= 2 && s.data.length < 16, `${s.data.length} rows`);
+  assert.equal(h.evaluations.size, s.data.length);
+});
+
+test('bad sweep input rejects with the C error message', async () => {
+  const b = builds.simd;
+  await assert.rejects(b.sweep({ ...sweepConfig, new_error: 'new-error-mse' }, sweepData(b), { workers: 1 }).done, /unknown loss "new-error-mse"/);
+  await assert.rejects(b.sweep({ ...sweepConfig, recommend: 'auc>1' }, sweepData(b), { workers: 1 }).done, /unknown score "auc"/);
+  const d = sweepData(b);
+  d.train.y = d.train.y.map((v, i) => (i === 7 ? 9 : v));
+  await assert.rejects(b.sweep(sweepConfig, d, { workers: 1 }).done, /label 9 of instance 7 is out of range/);
+  assert.throws(() => b.createModel({ preset: 'resnet' }), /unknown preset "resnet"/);
+});
+
+test('a hundred sweeps and evaluations in a row do not grow the heap', async () => {
+  const b = builds.simd;
+  const small = { train: { x: tr.x.flat().slice(0, 80), y: tr.y.slice(0, 40) }, test: { x: te.x.flat().slice(0, 40), y: te.y.slice(0, 20) },
+    h1: { outputsTrain: tr.outputs.flat().slice(0, 120), outputsTest: te.outputs.flat().slice(0, 60) }, h2: { spec: h2spec } };
+  const run = async () => { await b.sweep({ epochs: 1, lambda: [0.5] }, small, { workers: 1 }).done; b.evaluate({ h1: tr.labels, h2: tr.labels, y: tr.y }); };
+  await run();
+  const before = b.heapBytes;
+  for (let i = 0; i < 100; i++) await run();
+  assert.equal(b.heapBytes, before);
+});
+
+test('a saved sweep folder loads into the native summary; arrays and thumbnails match the native readers', () => {
+  const b = builds.simd, dir = join(work, 'native');
+  const files = Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+  const { summary, evaluations } = b.loadSweepFolder(files);
+  assert.deepEqual(summary, JSON.parse(cli(['summary', dir])));
+  assert.equal(Object.keys(evaluations).length, 16);
+  const a = b.readArray('npy', npy([1.5, 2, 3, 4], [2, 2]));
+  assert.deepEqual(a.shape, [2, 2]);
+  assert.deepEqual(Array.from(a.data), [1.5, 2, 3, 4]);
+  assert.throws(() => b.readArray('npy', new Uint8Array([1, 2, 3]), { name: 'x.npy' }), /x.npy: not a .npy file/);
+  // thumbnails: the PNG bcml compare --out writes for the same pixels
+  const px = Array.from({ length: 16 }, (_, i) => (i * 37) % 256);
+  const img = Buffer.concat([Buffer.from([0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 4, 0, 0, 0, 4]), Buffer.from(px)]);
+  writeFileSync(join(work, 'one.idx'), img);
+  writeFileSync(join(work, 'one-lab.idx'), Buffer.from([0, 0, 8, 1, 0, 0, 0, 1, 1]));
+  cli(['compare', '--out', 'png'], { data: { idx: { images: 'one.idx', labels: 'one-lab.idx' } }, h1: { labels: [0] }, h2: { labels: [0] } });
+  const png = b.thumbnail(px.map((v) => v / 255), { height: 4, width: 4, scale: 2 });
+  assert.deepEqual(png, new Uint8Array(readFileSync(join(work, 'png/0.png'))));
+});
+
+test('npm pack produces a package a clean project installs and imports in Node', () => {
+  const out = join(work, 'pack');
+  mkdirSync(out);
+  execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', out], { cwd: root, stdio: 'pipe' });
+  const tgz = readdirSync(out).find((f) => f.endsWith('.tgz'));
+  const app = join(work, 'app');
+  mkdirSync(app);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', type: 'module', private: true }));
+  execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', join(out, tgz)], { cwd: app, stdio: 'pipe' });
+  writeFileSync(join(app, 'main.mjs'), `import { load } from 'bcml';
+const b = await load();
+const r = b.loss({ loss: 'cross-entropy' }, { h2: [1, 2, 3, 0, 0, 0], y: [2, 0], n: 2, c: 3 });
+const s = await b.sweep({ epochs: 1, lambda: [0, 1] }, { train: { x: [0, 1, 1, 0, 2, 2, 0, 0], y: [0, 1, 1, 0] }, test: { x: [0, 1, 1, 0], y: [0, 1] },
+  h1: { outputsTrain: [1, 0, 0, 1, 0, 1, 1, 0], outputsTest: [1, 0, 0, 1] }, h2: { spec: { preset: 'logreg', input: 2, classes: 2 } } }, { workers: 2 }).done;
+console.log(JSON.stringify({ value: r.value, rows: s.data.length }));`);
+  const r = JSON.parse(execFileSync('node', ['main.mjs'], { cwd: app, encoding: 'utf8' }));
+  assert.equal(r.rows, 8);
+  assert.ok(Math.abs(r.value - 0.7531) < 1e-4, String(r.value)); // mean of -log softmax: 0.4076 and log 3
+});
