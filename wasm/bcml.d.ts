@@ -113,6 +113,9 @@ export class Bcml {
   evaluate(input: { h1: Ints; h2: Ints; y: Ints; ids?: ArrayLike<number> | null; metadata?: string[]; slices?: SliceColumn[]; metric?: string; numClasses?: number }): Evaluation;
   evaluateJson(input: { h1: Ints; h2: Ints; y: Ints; ids?: ArrayLike<number> | null; metadata?: string[]; slices?: SliceColumn[]; metric?: string; numClasses?: number }): string;
   labels(outputs: Floats, n: number, c: number, threshold?: number): Int32Array;
+  compare(input: { x?: Floats | null; y: Ints; h1: Model | { outputs: Floats; probabilities?: boolean } | { labels: Ints };
+    h2: Model | { outputs: Floats; probabilities?: boolean } | { labels: Ints }; ids?: ArrayLike<number> | null; metadata?: string[];
+    slices?: SliceColumn[]; metric?: string; numClasses?: number }): Evaluation;
   createModel(spec: object | string, seed?: number): Model;
   loadModel(bytes: Uint8Array): Model;
   train(model: Model, data: { x: Floats; y: Ints; n?: number; h1Outputs?: Floats | null }, options?: object,

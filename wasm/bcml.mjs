@@ -142,6 +142,22 @@ export class Bcml {
     });
   }
 
+  /** h1 against h2 on a dataset, as `bcml compare`: each model is a Model (run on x), { outputs,
+   * probabilities? } ([n, c] logits or probabilities) or { labels }. Returns the evaluation record. */
+  compare({ x = null, y, h1, h2, ids = null, metadata, slices = [], metric, numClasses }) {
+    const n = y.length;
+    const labelsOf = (m, name) => {
+      if (m instanceof Model) {
+        if (!x) throw new BcmlError(`compare: ${name} is a model, so the features x are needed`, 1);
+        return this.labels(m.predict(x, n), n, m.outputSize, 0);
+      }
+      if (m?.outputs) return this.labels(m.outputs, n, m.outputs.length / n, m.probabilities ? 0.5 : 0);
+      if (m?.labels) return m.labels;
+      throw new BcmlError(`compare: ${name} must be a Model, { outputs } or { labels }`, 1);
+    };
+    return this.evaluate({ h1: labelsOf(h1, 'h1'), h2: labelsOf(h2, 'h2'), y, ids, metadata, slices, metric, numClasses });
+  }
+
   /** Labels from outputs [n, c]: argmax, or >= threshold for one column. */
   labels(outputs, n, c, threshold = 0) {
     const out = new Int32Array(n);

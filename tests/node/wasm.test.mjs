@@ -97,6 +97,15 @@ for (const [name, b] of Object.entries(builds)) {
   });
 }
 
+test('compare with models and with outputs gives the native `bcml compare` record', () => {
+  const b = builds.simd, data = { builtin: 'blobs', n: 400, seed: 2 };
+  const native = JSON.parse(cli(['compare'], { data, h1: { model_file: 'h1.bcml' }, h2: { model_file: 'native/0.5-model-new-error.bcml' } }));
+  const h1 = b.loadModel(readFileSync(join(work, 'h1.bcml'))), h2 = b.loadModel(readFileSync(join(work, 'native/0.5-model-new-error.bcml')));
+  assert.deepEqual(b.compare({ x: te.x.flat(), y: te.y, h1, h2 }), native);
+  assert.deepEqual(b.compare({ y: te.y, h1: { outputs: h1.predict(te.x.flat()) }, h2: { labels: b.labels(h2.predict(te.x.flat()), 400, 3) } }), native);
+  assert.throws(() => b.compare({ y: te.y, h1, h2 }), /the features x are needed/);
+});
+
 test('cancelled training rejects with the C message and keeps the model usable', () => {
   const b = builds.simd, m = b.createModel({ preset: 'logreg', input: 2, classes: 3 });
   assert.throws(() => b.train(m, { x: tr.x.flat(), y: tr.y }, { epochs: 3, batch_size: 100 }, (p) => p.batch === 2), /cancelled at epoch 1, batch 2/);
