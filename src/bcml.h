@@ -235,6 +235,11 @@ void bcml_table_free(bcml_table *t);
 bcml_status bcml_csv_read(const char *text, size_t len, const char *what, const bcml_csv_options *o,
                           const bcml_encoder *enc, bcml_table *out, bcml_encoder **learnt, bcml_error *err);
 
+/* The cells of CSV text as JSON, {"header": [names], "rows": [[cells]]}, with the same parsing and checks as
+ * bcml_csv_read (for raw columns: predictions, or values to bin into slices). *json allocated. */
+bcml_status bcml_csv_cells_json(const char *text, size_t len, char delimiter, const char *what, char **json,
+                                bcml_error *err);
+
 /* A PNG of one image instance for the error tables: pixels [channels][h][w] (channels 1 or 3) mapped
  * from [lo, hi] to 0..255 (lo == hi: the image's own range), scaled up by an integer factor.
  * *png allocated. */

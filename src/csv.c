@@ -568,3 +568,22 @@ fail:
     bcml_encoder_free(e);
     return s;
 }
+
+bcml_status bcml_csv_cells_json(const char *text, size_t len, char delimiter, const char *what, char **json,
+                                bcml_error *err) {
+    *json = NULL;
+    grid g;
+    bcml_status s = parse_grid(text, len, delimiter ? delimiter : ',', what, &g, err);
+    if (s) return s;
+    cJSON *o = cJSON_CreateObject(), *h = cJSON_AddArrayToObject(o, "header"), *rows = cJSON_AddArrayToObject(o, "rows");
+    for (int c = 0; c < g.cols; c++) cJSON_AddItemToArray(h, cJSON_CreateString(g.header[c]));
+    for (int64_t r = 0; r < g.rows; r++) {
+        cJSON *row = cJSON_CreateArray();
+        for (int c = 0; c < g.cols; c++) cJSON_AddItemToArray(row, cJSON_CreateString(g.cell[r * g.cols + c]));
+        cJSON_AddItemToArray(rows, row);
+    }
+    *json = bcml__json_print(o);
+    cJSON_Delete(o);
+    grid_free(&g);
+    return *json ? BCML_OK : bcml__fail(err, BCML_ENOMEM, "%s: out of memory", what);
+}

@@ -311,6 +311,78 @@ EXPORT float *bw_read_array(const char *format, const unsigned char *bytes, int 
     return a.data;
 }
 
+/* CSV cells as JSON ({"header", "rows"}), for raw columns. */
+EXPORT char *bw_csv_cells(const char *text, int len, const char *delimiter, const char *what) {
+    char *json = NULL;
+    bcml_csv_cells_json(text, (size_t)len, delimiter && *delimiter ? *delimiter : ',', what, &json, &last);
+    return json;
+}
+
+/* A CSV dataset (see bcml_csv_read): opts {"label", "id", "slices", "ignore", "delimiter"}; encoding: the
+ * training split's JSON, or NULL to learn it. Fills x [n, dim], y [n], ids [n] (or 0) and slice values
+ * [slices * n] (or 0); returns {"n", "dim", "num_classes", "class_names", "feature_names", "encoding",
+ * "slices": [{"name", "names"}]}. */
+EXPORT char *bw_csv_table(const char *text, int len, const char *opts, const char *encoding, float **x, int32_t **y,
+                          double **ids, int32_t **slices) {
+    cJSON *j = parse(opts, "CSV options"), *meta = NULL;
+    bcml_encoder *enc = NULL, *learnt = NULL;
+    bcml_table t;
+    memset(&t, 0, sizeof t);
+    char *json = NULL, *enc_json = NULL;
+    const char *names[64];
+    bcml_csv_options o;
+    memset(&o, 0, sizeof o);
+    *x = NULL; *y = NULL; *ids = NULL; *slices = NULL;
+    if (!j) return NULL;
+    const cJSON *label = cJSON_GetObjectItemCaseSensitive(j, "label"), *id = cJSON_GetObjectItemCaseSensitive(j, "id");
+    const cJSON *delim = cJSON_GetObjectItemCaseSensitive(j, "delimiter"), *it;
+    const cJSON *what = cJSON_GetObjectItemCaseSensitive(j, "name");
+    o.label = cJSON_IsString(label) ? label->valuestring : NULL;
+    o.id = cJSON_IsString(id) ? id->valuestring : NULL;
+    o.delimiter = cJSON_IsString(delim) && *delim->valuestring ? delim->valuestring[0] : ',';
+    const char *ign[64];
+    cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(j, "slices")) if (cJSON_IsString(it) && o.num_slices < 64) names[o.num_slices++] = it->valuestring;
+    cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(j, "ignore")) if (cJSON_IsString(it) && o.num_ignore < 64) ign[o.num_ignore++] = it->valuestring;
+    o.slices = names;
+    o.ignore = ign;
+    if (encoding && bcml_encoder_from_json(encoding, &enc, &last)) goto done;
+    if (bcml_csv_read(text, (size_t)len, cJSON_IsString(what) ? what->valuestring : "CSV", &o, enc, &t, enc ? NULL : &learnt, &last)) goto done;
+    if (bcml_encoder_to_json(enc ? enc : learnt, &enc_json, &last)) goto done;
+    meta = cJSON_CreateObject();
+    bcml__json_add_number(meta, "n", (double)t.n);
+    bcml__json_add_number(meta, "dim", (double)t.dim);
+    bcml__json_add_number(meta, "num_classes", t.num_classes);
+    cJSON *cn = cJSON_AddArrayToObject(meta, "class_names"), *fn = cJSON_AddArrayToObject(meta, "feature_names");
+    for (int k = 0; k < t.num_classes; k++) cJSON_AddItemToArray(cn, cJSON_CreateString(t.class_names[k]));
+    for (int64_t k = 0; k < t.dim; k++) cJSON_AddItemToArray(fn, cJSON_CreateString(t.feature_names[k] ? t.feature_names[k] : ""));
+    cJSON_AddItemToObject(meta, "encoding", cJSON_Parse(enc_json));
+    cJSON *sl = cJSON_AddArrayToObject(meta, "slices");
+    if (t.num_slices && !(*slices = malloc((size_t)t.num_slices * (size_t)(t.n ? t.n : 1) * sizeof(int32_t)))) { fail_oom(); goto done; }
+    for (int k = 0; k < t.num_slices; k++) {
+        cJSON *c = cJSON_CreateObject(), *nm = cJSON_AddArrayToObject(c, "names");
+        cJSON_AddStringToObject(c, "name", t.slices[k].name);
+        for (int v = 0; v < t.slices[k].num_values; v++) cJSON_AddItemToArray(nm, cJSON_CreateString(t.slices[k].names[v]));
+        cJSON_AddItemToArray(sl, c);
+        memcpy(*slices + (size_t)k * t.n, t.slices[k].value, (size_t)t.n * sizeof(int32_t));
+    }
+    if (t.ids) {
+        if (!(*ids = malloc((size_t)t.n * sizeof(double)))) { fail_oom(); goto done; }
+        for (int64_t i = 0; i < t.n; i++) (*ids)[i] = (double)t.ids[i];
+    }
+    json = bcml__json_print(meta);
+    *x = t.x; *y = t.y;
+    t.x = NULL; t.y = NULL;
+done:
+    if (!json) { free(*ids); free(*slices); *ids = NULL; *slices = NULL; }
+    free(enc_json);
+    cJSON_Delete(meta);
+    cJSON_Delete(j);
+    bcml_encoder_free(enc);
+    bcml_encoder_free(learnt);
+    bcml_table_free(&t);
+    return json;
+}
+
 EXPORT int bw_png(const float *px, int channels, int h, int w, int scale, float lo, float hi, unsigned char **png,
                   int *len) {
     size_t l = 0;
