@@ -251,6 +251,41 @@ export class Bcml {
     return { summary, evaluations: Object.fromEntries(Object.entries(evaluations).map(([k, t]) => [k, JSON.parse(t)])) };
   }
 
+  /** The cells of CSV text, parsed and checked as the native reader does: { header, rows }. */
+  csvCells(text, { delimiter = ',', name = 'CSV' } = {}) {
+    return this._scoped((a) => {
+      const bytes = enc.encode(text);
+      const p = this.x.bw_csv_cells(a.in(bytes), bytes.length, a.str(delimiter), a.str(name));
+      if (!p) throw this._error(4);
+      return JSON.parse(this._take(p));
+    });
+  }
+
+  /** A CSV dataset: features encoded as the native reader does (standardised numbers, one-hot text), with
+   * the training split's encoding (pass it back for the test split). options: { label, id, slices, ignore,
+   * delimiter, name }. */
+  csvTable(text, options, encoding = null) {
+    return this._scoped((a) => {
+      const bytes = enc.encode(text);
+      const px = a.buf(4), py = a.buf(4), pid = a.buf(4), ps = a.buf(4);
+      const p = this.x.bw_csv_table(a.in(bytes), bytes.length, a.str(JSON.stringify(options)), encoding ? a.str(JSON.stringify(encoding)) : 0, px, py, pid, ps);
+      if (!p) throw this._error(4);
+      const meta = JSON.parse(this._take(p));
+      const take = (pp, Type, count) => {
+        const q = this._ptr(pp);
+        if (!q) return null;
+        const v = new Type(this.x.memory.buffer, q, count).slice();
+        this.x.bw_free(q);
+        return v;
+      };
+      const x = take(px, Float32Array, meta.n * meta.dim), y = take(py, Int32Array, meta.n), ids = take(pid, Float64Array, meta.n);
+      const sv = take(ps, Int32Array, meta.slices.length * meta.n);
+      return { n: meta.n, dim: meta.dim, x, y, ids, numClasses: meta.num_classes, classNames: meta.class_names,
+        featureNames: meta.feature_names, encoding: meta.encoding,
+        slices: meta.slices.map((s, k) => ({ name: s.name, names: s.names, values: sv.subarray(k * meta.n, (k + 1) * meta.n) })) };
+    });
+  }
+
   /** An array from .npy, .npz (member) or IDX bytes: { shape, data: Float32Array, integer }. */
   readArray(format, bytes, { member = 'x', name = format } = {}) {
     return this._scoped((a) => {

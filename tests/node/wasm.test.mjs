@@ -173,6 +173,26 @@ test('a saved sweep folder loads into the native summary; arrays and thumbnails 
   assert.deepEqual(png, new Uint8Array(readFileSync(join(work, 'png/0.png'))));
 });
 
+test('CSV in the browser build: the cells and the encoded table equal the native reader\'s', () => {
+  const b = builds.simd;
+  const text = 'id,age,job,band,income\n1,20,"a, b",young,no\n2,40,c,old,yes\n3,60,"say ""hi""",old,no\n';
+  assert.deepEqual(b.csvCells(text), { header: ['id', 'age', 'job', 'band', 'income'],
+    rows: [['1', '20', 'a, b', 'young', 'no'], ['2', '40', 'c', 'old', 'yes'], ['3', '60', 'say "hi"', 'old', 'no']] });
+  const t = b.csvTable(text, { label: 'income', id: 'id', slices: ['band'] });
+  assert.equal(t.dim, 4);
+  assert.deepEqual(Array.from(t.ids), [1, 2, 3]);
+  assert.deepEqual(t.slices[0].names, ['old', 'young']);
+  writeFileSync(join(work, 't.csv'), text);
+  cli(['train', '--out', 'csv.bcml'], { data: { csv: 't.csv', label: 'income', id: 'id', slices: ['band'] }, model: { preset: 'logreg', input: 4, classes: 2 } });
+  const native = JSON.parse(cli(['predict'], { model_file: 'csv.bcml', data: { csv: 't.csv', label: 'income', id: 'id', slices: ['band'] }, features: true }));
+  assert.deepEqual(Array.from(t.x), native.x.flat());
+  assert.deepEqual(t.encoding, JSON.parse(readFileSync(join(work, 'csv.bcml.encoding.json'))));
+  const test2 = b.csvTable('income,band,job,age,id\nyes,old,zzz,40,9\n', { label: 'income', id: 'id', slices: ['band'] }, t.encoding);
+  assert.deepEqual(Array.from(test2.x), [0, 0, 0, 0]);
+  assert.throws(() => b.csvCells('a,b\n1\n', { name: 'bad.csv' }), /bad.csv: line 2 has 1 fields, the header has 2/);
+  assert.throws(() => b.csvTable('a,y\nnan,0\n', { label: 'y' }), /nan is not a finite number/);
+});
+
 test('npm pack produces a package a clean project installs and imports in Node', () => {
   const out = join(work, 'pack');
   mkdirSync(out);
