@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The main job, for now: build, then analyse a model update on the built-in dataset with the CLI.
+# The main job: build the web app (the C core in WebAssembly, D3, the demo data) and serve it on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/build.sh release
-bash scripts/demo.sh build/bcml
+bash wasm/build.sh
+bash scripts/build-web.sh
+exec node scripts/serve.mjs build/web

@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 for kind in release asan scalar; do bash scripts/build.sh "$kind"; done
 bash wasm/build.sh
+bash scripts/build-web.sh
 bash scripts/setup-python.sh
 for dir in build build-asan build-scalar; do
   echo "== C tests in $dir"

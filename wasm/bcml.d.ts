@@ -124,8 +124,8 @@ export class Bcml {
   sweepSummary(evaluations: (Evaluation | string)[], options?: { expectedPoints?: number; constraint?: string }): SweepSummary;
   sweepSummaryJson(evaluationsArrayText: string, expectedPoints?: number, constraint?: string): string;
   loadSweepFolder(files: Record<string, string>): { summary: SweepSummary; evaluations: Record<number, Evaluation> };
-  csvCells(text: string, options?: { delimiter?: string; name?: string }): { header: string[]; rows: string[][] };
-  csvTable(text: string, options: { label: string; id?: string; slices?: string[]; ignore?: string[]; delimiter?: string; name?: string },
+  csvCells(text: string | Uint8Array, options?: { delimiter?: string; name?: string }): { header: string[]; rows: string[][] };
+  csvTable(text: string | Uint8Array, options: { label: string; id?: string; slices?: string[]; ignore?: string[]; delimiter?: string; name?: string },
     encoding?: object | null): { n: number; dim: number; x: Float32Array; y: Int32Array; ids: Float64Array | null; numClasses: number;
     classNames: string[]; featureNames: string[]; encoding: object; slices: SliceColumn[] };
   readArray(format: 'npy' | 'npz' | 'idx', bytes: Uint8Array, options?: { member?: string; name?: string }): { shape: number[]; data: Float32Array; integer: boolean };

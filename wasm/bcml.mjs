@@ -251,10 +251,10 @@ export class Bcml {
     return { summary, evaluations: Object.fromEntries(Object.entries(evaluations).map(([k, t]) => [k, JSON.parse(t)])) };
   }
 
-  /** The cells of CSV text, parsed and checked as the native reader does: { header, rows }. */
+  /** The cells of CSV text (a string, or the file's bytes), parsed and checked as the native reader does. */
   csvCells(text, { delimiter = ',', name = 'CSV' } = {}) {
     return this._scoped((a) => {
-      const bytes = enc.encode(text);
+      const bytes = typeof text === 'string' ? enc.encode(text) : u8(text); /* raw bytes: the reader checks UTF-8 */
       const p = this.x.bw_csv_cells(a.in(bytes), bytes.length, a.str(delimiter), a.str(name));
       if (!p) throw this._error(4);
       return JSON.parse(this._take(p));
@@ -266,7 +266,7 @@ export class Bcml {
    * delimiter, name }. */
   csvTable(text, options, encoding = null) {
     return this._scoped((a) => {
-      const bytes = enc.encode(text);
+      const bytes = typeof text === 'string' ? enc.encode(text) : u8(text);
       const px = a.buf(4), py = a.buf(4), pid = a.buf(4), ps = a.buf(4);
       const p = this.x.bw_csv_table(a.in(bytes), bytes.length, a.str(JSON.stringify(options)), encoding ? a.str(JSON.stringify(encoding)) : 0, px, py, pid, ps);
       if (!p) throw this._error(4);

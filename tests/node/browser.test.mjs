@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { serve } from './lib/serve.mjs';
+import { serve } from '../../scripts/lib/serve.mjs';
 import { openBrowser, watchedPage } from './lib/browser.mjs';
 
 const root = resolve(import.meta.dirname, '../..');

@@ -1,4 +1,4 @@
-// A static file server on 127.0.0.1 for the browser tests: the files under root, with the right types.
+// A static file server on 127.0.0.1 (npm start, and the browser tests): the files under root, with the right types.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -19,5 +19,8 @@ export function serve(root, port = 0) {
       res.writeHead(404).end('not found');
     }
   });
-  return new Promise((ok) => server.listen(port, '127.0.0.1', () => ok({ url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() })));
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(port, '127.0.0.1', () => ok({ url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() }));
+  });
 }

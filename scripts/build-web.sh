@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Assembles the static site in build/web: the app, the wasm binding and modules, D3 and the demo data from
+# the pinned npm packages. Any static host can serve the folder; nothing is fetched from elsewhere.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -f wasm/dist/bcml-simd.wasm ] || bash wasm/build.sh
+[ -d node_modules/d3 ] || npm ci --no-audit --no-fund --loglevel=error
+out=build/web
+rm -rf "$out"
+mkdir -p "$out/wasm/dist" "$out/vendor" "$out/data"
+cp -r web/* "$out/"
+cp wasm/bcml.mjs wasm/sweep.mjs wasm/sweep-worker.mjs "$out/wasm/"
+cp wasm/dist/bcml-simd.wasm wasm/dist/bcml-scalar.wasm "$out/wasm/dist/"
+cp node_modules/d3/dist/d3.min.js "$out/vendor/"
+cp node_modules/vega-datasets/data/seattle-weather.csv "$out/data/"
+echo "built $out"

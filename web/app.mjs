@@ -1,0 +1,431 @@
+// app.mjs - the bcml web app: wires data, the sweep (wasm workers) and the D3 components together. State
+// lives in one object here; the components are plain functions of data (see components/).
+import { load } from './wasm/bcml.mjs';
+import { csvDataset, arrayDataset, weatherDemo, predictionsInput, folderTexts } from './data.mjs';
+import { renderScatter } from './components/scatter.mjs';
+import { renderVenn } from './components/venn.mjs';
+import { renderClassBars } from './components/classbars.mjs';
+import { renderTable } from './components/table.mjs';
+import { renderDetails } from './components/details.mjs';
+import { renderSlices } from './components/slices.mjs';
+import { renderProgress } from './components/progress.mjs';
+import { download, downloadText, standaloneSvg, chartsToPng } from './components/exporter.mjs';
+import { el, clear, fmt } from './components/format.mjs';
+import { renderGuide } from './guide.mjs';
+
+const $ = (id) => document.getElementById(id);
+const LOSSES = { 'new-error': ['new-error-cross-entropy', 'new-error-nll', 'new-error-kl', 'focal-distillation'],
+  'strict-imitation': ['strict-imitation-cross-entropy', 'strict-imitation-nll', 'strict-imitation-kl', 'focal-distillation'] };
+
+const S = {
+  bcml: null, dataset: null, summary: null, evaluations: new Map(), handle: null, images: new Map(),
+  filters: { training: false, testing: true, newError: true, strictImitation: true, lo: 0, hi: Infinity },
+  selected: null, views: { btc: {}, bec: {} }, point: freshPoint(),
+};
+function freshPoint() { return { filter: null, region: null, classState: { mode: 'incompatible', page: 0, selected: null }, table: { page: 0, sort: ['instance_id', 1] }, slices: {} }; }
+
+const say = (id, text) => { $(id).textContent = text ?? ''; };
+const fail = (id, e) => { say(id, e instanceof Error ? e.message : String(e)); console.warn(e); };
+
+// ---------------------------------------------------------------- configuration form
+
+const FIELDS = [
+  ['model', 'Model (h1 and h2)', 'select', [['mlp', 'MLP'], ['logreg', 'Logistic regression'], ['mnist-net', 'CNN (MNIST Net, 28x28 images)']], 'mlp'],
+  ['hidden', 'MLP hidden sizes', 'text', null, '32,16'],
+  ['h1_fraction', 'h1 trains on this share of the training split', 'number', { min: 0.01, max: 1, step: 0.01 }, 0.2],
+  ['h1_epochs', 'h1 epochs', 'number', { min: 1, max: 500, step: 1 }, 10],
+  ['epochs', 'h2 epochs per point', 'number', { min: 1, max: 500, step: 1 }, 10],
+  ['batch_size', 'Batch size', 'number', { min: 1, max: 4096, step: 1 }, 32],
+  ['optimizer', 'Optimizer', 'select', [['sgd', 'SGD'], ['adam', 'Adam']], 'sgd'],
+  ['lr', 'Learning rate', 'number', { min: 0.00001, max: 10, step: 'any' }, 0.05],
+  ['momentum', 'Momentum (SGD)', 'number', { min: 0, max: 0.999, step: 'any' }, 0.5],
+  ['new_error', 'New-error loss', 'select', LOSSES['new-error'].map((l) => [l, l]), 'new-error-cross-entropy'],
+  ['strict_imitation', 'Strict-imitation loss', 'select', LOSSES['strict-imitation'].map((l) => [l, l]), 'strict-imitation-kl'],
+  ['lambda_start', 'lambda_c from', 'number', { min: 0, step: 'any' }, 0],
+  ['lambda_stop', 'lambda_c to', 'number', { min: 0, step: 'any' }, 2],
+  ['lambda_step', 'lambda_c step', 'number', { min: 0.001, step: 'any' }, 0.25],
+  ['metric', 'Performance metric', 'select', [['accuracy', 'accuracy'], ['balanced-accuracy', 'balanced accuracy'], ['macro-f1', 'macro F1']], 'accuracy'],
+  ['recommend', 'Recommend the best point with', 'text', null, 'btc>=0.95'],
+  ['seed', 'Seed', 'number', { min: 0, step: 1 }, 1],
+  ['workers', 'Workers', 'number', { min: 1, max: 16, step: 1 }, Math.min(navigator.hardwareConcurrency || 2, 4)],
+];
+
+function buildForm() {
+  const form = $('config');
+  for (const [key, label, kind, opts, value] of FIELDS) {
+    let input;
+    if (kind === 'select') {
+      input = el('select', { name: key, id: `cfg-${key}` }, ...opts.map(([v, t]) => el('option', { value: v, selected: v === value }, t)));
+    } else input = el('input', { name: key, id: `cfg-${key}`, type: kind, value, ...(opts ?? {}) });
+    form.append(el('label', { for: `cfg-${key}` }, label, input));
+  }
+}
+
+function formValues() {
+  const v = Object.fromEntries(new FormData($('config')));
+  const num = (k) => Number(v[k]);
+  const hidden = String(v.hidden).split(',').map((s) => Number(s.trim())).filter((n) => n > 0);
+  return { ...v, hidden, h1_fraction: num('h1_fraction'), h1_epochs: num('h1_epochs'), epochs: num('epochs'), batch_size: num('batch_size'),
+    lr: num('lr'), momentum: num('momentum'), lambda_start: num('lambda_start'), lambda_stop: num('lambda_stop'), lambda_step: num('lambda_step'),
+    seed: num('seed'), workers: num('workers') };
+}
+
+function modelSpec(f, ds) {
+  if (f.model === 'mnist-net') {
+    if (!ds.image || ds.image.height !== 28 || ds.image.width !== 28 || ds.image.channels !== 1) throw new Error('the MNIST Net needs 28x28 grey images');
+    return { preset: 'mnist-net', classes: ds.numClasses };
+  }
+  const input = ds.image ? [ds.image.channels, ds.image.height, ds.image.width] : ds.dim;
+  return f.model === 'logreg' ? { preset: 'logreg', input, classes: ds.numClasses } : { preset: 'mlp', input, hidden: f.hidden, classes: ds.numClasses };
+}
+
+function sweepConfig(f) {
+  return { epochs: f.epochs, batch_size: f.batch_size, seed: f.seed,
+    optimizer: f.optimizer === 'adam' ? { name: 'adam', lr: f.lr } : { name: 'sgd', lr: f.lr, momentum: f.momentum },
+    new_error: f.new_error, strict_imitation: f.strict_imitation, metric: f.metric, recommend: f.recommend.trim() || undefined,
+    lambda: { start: f.lambda_start, stop: f.lambda_stop, step: f.lambda_step } };
+}
+
+// ---------------------------------------------------------------- data in
+
+function setDataset(ds, note = '') {
+  S.dataset = ds;
+  S.images.forEach((u) => URL.revokeObjectURL(u));
+  S.images.clear();
+  say('data-error', '');
+  say('data-status', `${ds.name}: ${ds.train.y.length} training and ${ds.test.y.length} test instances, ${ds.dim} features, ${ds.numClasses} classes${ds.train.slices?.length ? `, sliced by ${ds.train.slices.map((s) => s.name).join(', ')}` : ''}. ${note}`);
+  $('start').disabled = false;
+  $('config-panel').open = true;
+}
+
+function columnPicker(host, header, onDone, { predictions = false } = {}) {
+  clear(host);
+  host.hidden = false;
+  const opt = (sel) => header.map((h) => el('option', { value: h, selected: h === sel }, h));
+  const guess = (re, fallback) => header.find((h) => re.test(h)) ?? fallback;
+  const fields = predictions
+    ? [['h1', 'h1 predictions', guess(/^h1/i, header[0])], ['h2', 'h2 predictions', guess(/^h2/i, header[1])], ['y', 'true labels', guess(/^(y|label|truth|ground)/i, header.at(-1))]]
+    : [['label', 'Label column', guess(/^(label|class|y|target|income|weather)$/i, header.at(-1))]];
+  const box = el('div', { class: 'colpick' });
+  for (const [k, t, sel] of fields) box.append(el('label', {}, t, el('select', { name: k }, ...opt(sel))));
+  box.append(el('label', {}, 'Id column (optional)', el('select', { name: 'id' }, el('option', { value: '' }, '—'), ...opt(guess(/^id$/i, '')))));
+  box.append(el('label', {}, 'Slice by (text columns)', el('select', { name: 'slices', multiple: true, size: 3 }, ...opt(''))));
+  box.append(el('label', {}, 'Slice by numeric bands', el('select', { name: 'bin', multiple: true, size: 3 }, ...opt(''))));
+  if (!predictions) box.append(el('label', {}, 'Leave out', el('select', { name: 'ignore', multiple: true, size: 3 }, ...opt(''))));
+  const form = el('form', {}, box, el('button', { type: 'submit', class: 'primary' }, 'Use these columns'));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const fd = new FormData(form);
+    onDone({ ...Object.fromEntries([...fd.entries()].filter(([k]) => !['slices', 'bin', 'ignore'].includes(k))),
+      slices: fd.getAll('slices'), bin: fd.getAll('bin'), ignore: fd.getAll('ignore') });
+  });
+  host.append(form);
+}
+
+async function loadFiles(files) {
+  say('data-error', '');
+  const list = [...files];
+  if (!list.length) return;
+  try {
+    const csv = list.find((f) => f.name.toLowerCase().endsWith('.csv'));
+    if (csv) {
+      const text = new Uint8Array(await csv.arrayBuffer()); /* bytes: the reader names invalid UTF-8 */
+      const { header } = S.bcml.csvCells(text, { name: csv.name });
+      say('data-status', `${csv.name}: choose the columns.`);
+      columnPicker($('columns'), header, (choice) => {
+        try {
+          setDataset(csvDataset(S.bcml, text, csv.name, { ...choice, seed: formValues().seed }));
+          $('columns').hidden = true;
+        } catch (e) { fail('data-error', e); }
+      });
+      return;
+    }
+    const ds = await arrayDataset(S.bcml, list, { seed: formValues().seed });
+    if (ds.image) {
+      $('cfg-model').value = ds.image.height === 28 && ds.image.width === 28 ? 'mlp' : 'logreg';
+    }
+    setDataset(ds);
+  } catch (e) { fail('data-error', e); }
+}
+
+// ---------------------------------------------------------------- the sweep
+
+async function startSweep() {
+  const ds = S.dataset;
+  if (!ds) return;
+  say('data-error', '');
+  const f = formValues();
+  let spec;
+  try { spec = modelSpec(f, ds); } catch (e) { fail('data-error', e); return; }
+  $('start').disabled = true;
+  $('cancel').disabled = false;
+  S.evaluations = new Map();
+  S.summary = null;
+  S.selected = null;
+  S.point = freshPoint();
+  S.views = { btc: {}, bec: {} };
+  renderProgress($('progress'), { fraction: 0, text: 'training h1…' });
+  await new Promise((r) => setTimeout(r, 20));
+  try {
+    // the update scenario: h1 learnt from part of the training data; h2 sweeps over all of it
+    const h1 = S.bcml.createModel(spec, f.seed + 1);
+    const k = Math.max(1, Math.round(ds.train.y.length * f.h1_fraction));
+    S.bcml.train(h1, { x: ds.train.x.subarray(0, k * ds.dim), y: ds.train.y.subarray(0, k) },
+      { epochs: f.h1_epochs, batch_size: f.batch_size, seed: f.seed, optimizer: sweepConfig(f).optimizer });
+    const config = sweepConfig(f);
+    S.config = config;
+    S.handle = S.bcml.sweep(config, { train: ds.train, test: ds.test, h1: { model: h1 }, h2: { spec } }, {
+      workers: f.workers,
+      onProgress: (p) => renderProgress($('progress'), p),
+      onEvaluation: (e) => { S.evaluations.set(e.datapoint_index, e); scheduleRender(); },
+    });
+    const summary = await S.handle.done;
+    S.summary = summary;
+    S.h1Bytes = h1.save(); /* kept for exports and checks: the exact models behind the plots */
+    S.models = S.handle?.models;
+    h1.free();
+    renderProgress($('progress'), { fraction: S.summary.complete ? 1 : S.handle.progress.fraction,
+      text: S.summary.complete ? `done: ${S.summary.data.length} evaluations` : `cancelled: ${S.summary.data.length} evaluations kept` });
+    if (S.selected === null) S.selected = S.summary.recommendation?.datapoint_index ?? S.summary.data.find((r) => r.testing)?.datapoint_index ?? null;
+    render();
+  } catch (e) {
+    fail('data-error', e);
+    renderProgress($('progress'), null);
+  } finally {
+    $('start').disabled = false;
+    $('cancel').disabled = true;
+    S.handle = null;
+  }
+}
+
+let pending = false;
+function scheduleRender() {
+  if (pending) return;
+  pending = true;
+  requestAnimationFrame(() => {
+    pending = false;
+    if (!S.handle) return; /* the sweep has ended: its final summary is in place */
+    // points appear as they finish: a summary of what exists so far
+    S.summary = S.bcml.sweepSummary([...S.evaluations.values()], { constraint: S.config?.recommend ?? '' });
+    S.summary.complete = false;
+    render();
+  });
+}
+
+// ---------------------------------------------------------------- rendering
+
+function visibleRows() {
+  const f = S.filters;
+  return (S.summary?.data ?? []).filter((r) => ((r.training && f.training) || (r.testing && f.testing))
+    && ((r['new-error'] && f.newError) || (r['strict-imitation'] && f.strictImitation)) && r.lambda_c >= f.lo && r.lambda_c <= f.hi);
+}
+
+function renderFilters() {
+  const host = $('filters');
+  clear(host);
+  host.hidden = false;
+  const f = S.filters, lambdas = S.summary.lambdas ?? [];
+  const box = (key, label, swatch) => el('label', {}, el('input', { type: 'checkbox', checked: f[key], onchange: (e) => { f[key] = e.target.checked; render(); } }),
+    swatch ? (() => { const s = el('span', { class: 'swatch' }); s.style.background = swatch; return s; })() : null, label);
+  host.append(el('fieldset', {}, el('legend', { text: 'Data' }), box('training', 'training', 'var(--train)'), box('testing', 'testing', 'var(--test)')));
+  host.append(el('fieldset', {}, el('legend', { text: 'Dissonance' }), box('newError', 'new error ●'), box('strictImitation', 'strict imitation ▲')));
+  const sel = (val, onchange, label) => el('label', {}, label, el('select', { onchange }, ...lambdas.map((l) => el('option', { value: l, selected: l === val }, fmt(l, 2)))));
+  if (lambdas.length)
+    host.append(el('fieldset', {}, el('legend', { text: 'lambda_c' }),
+      sel(Math.max(f.lo, lambdas[0]), (e) => { f.lo = Number(e.target.value); render(); }, 'from '),
+      sel(Math.min(f.hi, lambdas.at(-1)) === Infinity ? lambdas.at(-1) : lambdas.find((l) => l >= Math.min(f.hi, lambdas.at(-1))), (e) => { f.hi = Number(e.target.value); render(); }, ' to ')));
+  const pointSel = el('select', { 'aria-label': 'select a point', onchange: (e) => selectPoint(Number(e.target.value)) },
+    el('option', { value: '' }, 'choose…'),
+    ...visibleRows().map((r) => el('option', { value: r.datapoint_index, selected: r.datapoint_index === S.selected },
+      `λ ${fmt(r.lambda_c, 2)} · ${r['new-error'] ? 'new error' : 'strict imitation'} · ${r.testing ? 'testing' : 'training'}`)));
+  host.append(el('label', {}, 'Point ', pointSel));
+  if (S.summary.recommendation) host.append(el('span', { class: 'hint', text: `recommended (${S.summary.recommendation.constraint || 'best performance'}): λ ${fmt(S.summary.recommendation.lambda_c, 2)}, ${S.summary.recommendation.dissonance}` }));
+  else if (S.summary.recommendation_note) host.append(el('span', { class: 'hint', text: S.summary.recommendation_note }));
+}
+
+function selectPoint(idx) {
+  S.selected = idx;
+  S.point = { ...freshPoint(), classState: { ...freshPoint().classState, mode: S.point.classState.mode }, slices: S.point.slices };
+  render();
+}
+
+function imageFor(ds) {
+  if (!ds?.image) return null;
+  return (id) => {
+    if (S.images.has(id)) return S.images.get(id);
+    const { channels, height, width } = ds.image;
+    let set = ds.train, at = [...set.ids].indexOf(id);
+    if (at < 0) { set = ds.test; at = [...set.ids].indexOf(id); }
+    if (at < 0) return null;
+    const px = set.x.subarray(at * ds.dim, (at + 1) * ds.dim);
+    const url = URL.createObjectURL(new Blob([S.bcml.thumbnail(px, { channels, height, width, scale: 2, lo: 0, hi: 1 })], { type: 'image/png' }));
+    S.images.set(id, url);
+    return url;
+  };
+}
+
+/** The Venn, class bars, slices and table of one evaluation record, in the given containers. */
+function renderPoint(record, p, ids, names, image, rerender) {
+  renderDetails(ids.details, { record, title: record.datapoint_index === undefined ? 'h1 against h2' : 'Selected point' });
+  renderVenn(ids.venn, { overlap: record.models_error_overlap, total: record.dataset_size, selected: p.region,
+    onSelect: (region, list) => { p.region = region; p.classState.selected = null; p.filter = region ? { ids: new Set(list), label: `${region} errors` } : null; p.table.page = 0; rerender(); } });
+  renderClassBars(ids.classes, { record, names, state: p.classState, onState: (s) => { p.classState = s; rerender(); },
+    onSelect: (sel, list) => {
+      p.classState = { ...p.classState, selected: sel };
+      p.region = null;
+      p.filter = sel ? { ids: new Set(list), label: sel.mode === 'accuracy' ? `${sel.model} errors on class ${names?.[sel.cls] ?? sel.cls}` : `incompatible points of class ${names?.[sel.cls] ?? sel.cls}` } : null;
+      p.table.page = 0;
+      rerender();
+    } });
+  renderSlices(ids.slices, { record, state: p.slices, onState: (s) => { p.slices = s; rerender(); } });
+  renderTable(ids.instances, { record, filter: p.filter, state: p.table, names, image,
+    onState: (s) => { if (s.clearFilter) { p.filter = null; p.region = null; p.classState.selected = null; delete s.clearFilter; } p.table = s; rerender(); },
+    onExport: (csv) => downloadText('error-instances.csv', csv, 'text/csv') });
+}
+
+function render() {
+  if (!S.summary) return;
+  $('plots').hidden = false;
+  $('exports').hidden = false;
+  renderFilters();
+  const rows = visibleRows(), all = S.summary.data;
+  const common = { rows, domainRows: all, h1: S.summary.h1_performance, metric: S.summary.performance_metric, pareto: S.summary.pareto_front ?? [],
+    recommended: S.summary.recommendation?.datapoint_index ?? null, selected: S.selected, onSelect: selectPoint };
+  renderScatter($('scatter-btc'), { ...common, xKey: 'btc', view: S.views.btc });
+  renderScatter($('scatter-bec'), { ...common, xKey: 'bec', view: S.views.bec });
+  const record = S.selected === null ? null : S.evaluations.get(S.selected);
+  $('analysis-point').hidden = !record;
+  if (record) renderPoint(record, S.point, { details: $('details'), venn: $('venn'), classes: $('classes'), slices: $('slices'), instances: $('instances') },
+    S.dataset?.classNames ?? S.classNames, imageFor(S.dataset), render);
+}
+
+// ---------------------------------------------------------------- exports and saved state
+
+function exportSvg() {
+  const svgs = [...document.querySelectorAll('#analysis svg')];
+  svgs.forEach((s, i) => downloadText(`bcml-chart-${i + 1}.svg`, standaloneSvg(s), 'image/svg+xml'));
+}
+async function exportPng() {
+  download('bcml-charts.png', await chartsToPng([...document.querySelectorAll('#analysis svg')]));
+}
+function exportJson() {
+  downloadText('bcml-results.json', JSON.stringify({ summary: S.summary, evaluations: Object.fromEntries(S.evaluations) }), 'application/json');
+}
+function saveState() {
+  downloadText('bcml-analysis.json', JSON.stringify({ bcml_analysis: 1, dataset: S.dataset?.name ?? null, classNames: S.dataset?.classNames ?? S.classNames ?? null,
+    config: S.config ?? null, summary: S.summary, evaluations: Object.fromEntries(S.evaluations), selected: S.selected,
+    filters: { ...S.filters, hi: Number.isFinite(S.filters.hi) ? S.filters.hi : null } }), 'application/json');
+}
+async function openState(file) {
+  try {
+    const s = JSON.parse(await file.text());
+    if (s.bcml_analysis !== 1 || !s.summary || !s.evaluations) throw new Error(`${file.name}: not an analysis saved by bcml`);
+    S.summary = s.summary;
+    S.evaluations = new Map(Object.entries(s.evaluations).map(([k, v]) => [Number(k), v]));
+    S.selected = s.selected;
+    S.filters = { ...S.filters, ...s.filters, hi: s.filters?.hi ?? Infinity };
+    S.classNames = s.classNames;
+    S.config = s.config;
+    S.dataset = null;
+    say('data-status', `reopened ${file.name}${s.dataset ? ` (${s.dataset})` : ''}`);
+    render();
+  } catch (e) { fail('data-error', e instanceof SyntaxError ? new Error(`${file.name}: not valid JSON`) : e); }
+}
+async function openFolder(files) {
+  try {
+    const { summary, evaluations } = S.bcml.loadSweepFolder(await folderTexts(files));
+    S.summary = summary;
+    S.evaluations = new Map(Object.entries(evaluations).map(([k, v]) => [Number(k), v]));
+    S.selected = summary.recommendation?.datapoint_index ?? summary.data.find((r) => r.testing)?.datapoint_index ?? null;
+    S.dataset = null;
+    S.classNames = null;
+    say('data-status', `loaded a sweep folder: ${summary.data.length} evaluations`);
+    say('data-error', '');
+    render();
+  } catch (e) { fail('data-error', e); }
+}
+
+// ---------------------------------------------------------------- model comparison view
+
+const CMP = { input: null, record: null, point: freshPoint(), names: null };
+
+function renderComparison() {
+  $('comparison-result').hidden = false;
+  renderPoint(CMP.record, CMP.point, { details: $('cmp-details'), venn: $('cmp-venn'), classes: $('cmp-classes'), slices: $('cmp-slices'), instances: $('cmp-instances') },
+    CMP.names, null, renderComparison);
+}
+
+function compareText(text, name) {
+  say('pred-error', '');
+  try {
+    const { header } = S.bcml.csvCells(text, { name });
+    columnPicker($('pred-columns'), header, (choice) => {
+      try {
+        const inp = predictionsInput(S.bcml, text, name, choice);
+        CMP.record = S.bcml.evaluate(inp);
+        CMP.names = inp.classNames;
+        CMP.point = freshPoint();
+        say('pred-status', `${name}: ${inp.y.length} instances`);
+        $('pred-columns').hidden = true;
+        renderComparison();
+      } catch (e) { fail('pred-error', e); }
+    }, { predictions: true });
+  } catch (e) { fail('pred-error', e); }
+}
+
+async function demoPredictions() {
+  say('pred-error', '');
+  try {
+    const ds = await weatherDemo(S.bcml);
+    const spec = { preset: 'mlp', input: ds.dim, hidden: [32, 16], classes: ds.numClasses };
+    const opts = { epochs: 10, batch_size: 32, seed: 1, optimizer: { lr: 0.05, momentum: 0.5 } };
+    const h1 = S.bcml.createModel(spec, 2), h2 = S.bcml.createModel(spec, 3);
+    const k = Math.round(ds.train.y.length * 0.2);
+    S.bcml.train(h1, { x: ds.train.x.subarray(0, k * ds.dim), y: ds.train.y.subarray(0, k) }, opts);
+    S.bcml.train(h2, { x: ds.train.x, y: ds.train.y }, opts);
+    const n = ds.test.y.length, l1 = S.bcml.labels(h1.predict(ds.test.x), n, ds.numClasses), l2 = S.bcml.labels(h2.predict(ds.test.x), n, ds.numClasses);
+    const band = ds.test.slices[0];
+    const lines = ['id,h1,h2,weather,temp_band', ...Array.from({ length: n }, (_, i) =>
+      `${ds.test.ids[i]},${ds.classNames[l1[i]]},${ds.classNames[l2[i]]},${ds.classNames[ds.test.y[i]]},${band.names[band.values[i]]}`)];
+    h1.free();
+    h2.free();
+    compareText(`${lines.join('\n')}\n`, 'weather-update-predictions.csv');
+  } catch (e) { fail('pred-error', e); }
+}
+
+// ---------------------------------------------------------------- start
+
+function showView(name) {
+  for (const b of document.querySelectorAll('.tab[data-view]')) b.setAttribute('aria-pressed', String(b.dataset.view === name));
+  for (const v of document.querySelectorAll('.view')) v.hidden = v.id !== name;
+  if (name === 'guide') renderGuide($('guide'), S.bcml);
+}
+
+async function main() {
+  buildForm();
+  S.bcml = await load();
+  window.bcmlApp = S; // for the tests and the curious
+  for (const b of document.querySelectorAll('.tab[data-view]')) b.addEventListener('click', () => showView(b.dataset.view));
+  $('demo-weather').addEventListener('click', async () => {
+    try { setDataset(await weatherDemo(S.bcml), 'h1 learns from 20% of the training days; press Start sweep.'); } catch (e) { fail('data-error', e); }
+  });
+  $('dataset-files').addEventListener('change', (e) => loadFiles(e.target.files));
+  $('sweep-folder').addEventListener('change', (e) => openFolder(e.target.files));
+  const drop = $('drop');
+  drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (e) => { e.preventDefault(); drop.classList.remove('over'); loadFiles(e.dataTransfer.files); });
+  $('start').addEventListener('click', startSweep);
+  $('cancel').addEventListener('click', () => S.handle?.cancel());
+  $('export-svg').addEventListener('click', exportSvg);
+  $('export-png').addEventListener('click', exportPng);
+  $('export-json').addEventListener('click', exportJson);
+  $('export-state').addEventListener('click', saveState);
+  $('open-state').addEventListener('change', (e) => e.target.files[0] && openState(e.target.files[0]));
+  $('predictions-file').addEventListener('change', async (e) => { const f = e.target.files[0]; if (f) compareText(new Uint8Array(await f.arrayBuffer()), f.name); });
+  $('demo-predictions').addEventListener('click', demoPredictions);
+  document.body.dataset.ready = 'true';
+  say('data-status', `bcml ${S.bcml.version} ready (${S.bcml.kernels}).`);
+}
+
+main().catch((e) => fail('data-error', e));
