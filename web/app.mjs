@@ -30,8 +30,10 @@ const fail = (id, e) => { say(id, e instanceof Error ? e.message : String(e)); c
 // ---------------------------------------------------------------- configuration form
 
 const FIELDS = [
-  ['model', 'Model (h1 and h2)', 'select', [['mlp', 'MLP'], ['logreg', 'Logistic regression'], ['mnist-net', 'CNN (MNIST Net, 28x28 images)']], 'mlp'],
-  ['hidden', 'MLP hidden sizes', 'text', null, '32,16'],
+  ['model', 'h2 model', 'select', [['mlp', 'MLP'], ['logreg', 'Logistic regression'], ['mnist-net', 'CNN (MNIST Net, 28x28 images)']], 'mlp'],
+  ['hidden', 'h2 MLP hidden sizes', 'text', null, '32,16'],
+  ['h1_model', 'h1 model', 'select', [['same', 'the same as h2'], ['mlp', 'MLP'], ['logreg', 'Logistic regression'], ['mnist-net', 'CNN (MNIST Net)']], 'same'],
+  ['h1_hidden', 'h1 MLP hidden sizes', 'text', null, '16'],
   ['h1_fraction', 'h1 trains on this share of the training split', 'number', { min: 0.01, max: 1, step: 0.01 }, 0.2],
   ['h1_epochs', 'h1 epochs', 'number', { min: 1, max: 500, step: 1 }, 10],
   ['epochs', 'h2 epochs per point', 'number', { min: 1, max: 500, step: 1 }, 10],
@@ -41,6 +43,9 @@ const FIELDS = [
   ['momentum', 'Momentum (SGD)', 'number', { min: 0, max: 0.999, step: 'any' }, 0.5],
   ['new_error', 'New-error loss', 'select', LOSSES['new-error'].map((l) => [l, l]), 'new-error-cross-entropy'],
   ['strict_imitation', 'Strict-imitation loss', 'select', LOSSES['strict-imitation'].map((l) => [l, l]), 'strict-imitation-kl'],
+  ['alpha', 'Focal distillation alpha', 'number', { min: 0, step: 'any' }, 1],
+  ['beta', 'Focal distillation beta', 'number', { min: 0, step: 'any' }, 5],
+  ['temperature', 'Focal distillation temperature', 'number', { min: 0.01, step: 'any' }, 100],
   ['lambda_start', 'lambda_c from', 'number', { min: 0, step: 'any' }, 0],
   ['lambda_stop', 'lambda_c to', 'number', { min: 0, step: 'any' }, 2],
   ['lambda_step', 'lambda_c step', 'number', { min: 0.001, step: 'any' }, 0.25],
@@ -64,8 +69,8 @@ function buildForm() {
 function formValues() {
   const v = Object.fromEntries(new FormData($('config')));
   const num = (k) => Number(v[k]);
-  const hidden = String(v.hidden).split(',').map((s) => Number(s.trim())).filter((n) => n > 0);
-  return { ...v, hidden, h1_fraction: num('h1_fraction'), h1_epochs: num('h1_epochs'), epochs: num('epochs'), batch_size: num('batch_size'),
+  const sizes = (t) => String(t).split(',').map((s) => Number(s.trim())).filter((n) => n > 0);
+  return { ...v, hidden: sizes(v.hidden), h1_hidden: sizes(v.h1_hidden), alpha: num('alpha'), beta: num('beta'), temperature: num('temperature'), h1_fraction: num('h1_fraction'), h1_epochs: num('h1_epochs'), epochs: num('epochs'), batch_size: num('batch_size'),
     lr: num('lr'), momentum: num('momentum'), lambda_start: num('lambda_start'), lambda_stop: num('lambda_stop'), lambda_step: num('lambda_step'),
     seed: num('seed'), workers: num('workers') };
 }
@@ -80,9 +85,10 @@ function modelSpec(f, ds) {
 }
 
 function sweepConfig(f) {
+  const loss = (name) => (name === 'focal-distillation' ? { name, alpha: f.alpha, beta: f.beta, temperature: f.temperature } : name);
   return { epochs: f.epochs, batch_size: f.batch_size, seed: f.seed,
     optimizer: f.optimizer === 'adam' ? { name: 'adam', lr: f.lr } : { name: 'sgd', lr: f.lr, momentum: f.momentum },
-    new_error: f.new_error, strict_imitation: f.strict_imitation, metric: f.metric, recommend: f.recommend.trim() || undefined,
+    new_error: loss(f.new_error), strict_imitation: loss(f.strict_imitation), metric: f.metric, recommend: f.recommend.trim() || undefined,
     lambda: { start: f.lambda_start, stop: f.lambda_stop, step: f.lambda_step } };
 }
 
@@ -155,8 +161,11 @@ async function startSweep() {
   if (!ds) return;
   say('data-error', '');
   const f = formValues();
-  let spec;
-  try { spec = modelSpec(f, ds); } catch (e) { fail('data-error', e); return; }
+  let spec, h1spec;
+  try {
+    spec = modelSpec(f, ds);
+    h1spec = f.h1_model === 'same' ? spec : modelSpec({ ...f, model: f.h1_model, hidden: f.h1_hidden }, ds);
+  } catch (e) { fail('data-error', e); return; }
   $('start').disabled = true;
   $('cancel').disabled = false;
   S.evaluations = new Map();
@@ -168,7 +177,7 @@ async function startSweep() {
   await new Promise((r) => setTimeout(r, 20));
   try {
     // the update scenario: h1 learnt from part of the training data; h2 sweeps over all of it
-    const h1 = S.bcml.createModel(spec, f.seed + 1);
+    const h1 = S.bcml.createModel(h1spec, f.seed + 1);
     const k = Math.max(1, Math.round(ds.train.y.length * f.h1_fraction));
     S.bcml.train(h1, { x: ds.train.x.subarray(0, k * ds.dim), y: ds.train.y.subarray(0, k) },
       { epochs: f.h1_epochs, batch_size: f.batch_size, seed: f.seed, optimizer: sweepConfig(f).optimizer });

@@ -182,6 +182,34 @@ test('usable on a narrow window, and keyboard-operable', async () => {
   assert.ok((await page.evaluate(() => window.bcmlApp.selected)) !== null);
 });
 
+test('the whole analysis saves to a file that reopens; a sweep folder (the CLI\'s) loads', async () => {
+  await page.click('button.tab[data-view="analysis"]');
+  const before = await page.evaluate(() => ({ selected: window.bcmlApp.selected, rows: window.bcmlApp.summary.data.length }));
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#export-state')]);
+  const saved = join(work, 'analysis.json');
+  await dl.saveAs(saved);
+  const [svg] = await Promise.all([page.waitForEvent('download'), page.click('#export-svg')]);
+  assert.match(readFileSync(await svg.path(), 'utf8'), /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  const [png] = await Promise.all([page.waitForEvent('download'), page.click('#export-png')]);
+  assert.equal(readFileSync(await png.path()).subarray(1, 4).toString(), 'PNG');
+  await page.evaluate(() => { window.bcmlApp.summary = null; window.bcmlApp.selected = null; });
+  await page.setInputFiles('#open-state', saved);
+  await page.waitForFunction(() => window.bcmlApp.summary !== null);
+  assert.deepEqual(await page.evaluate(() => ({ selected: window.bcmlApp.selected, rows: window.bcmlApp.summary.data.length })), before);
+  assert.ok(await page.$eval('#details', (d) => d.textContent.includes('BTC')));
+  // a folder written by `bcml sweep`
+  const cfg = { data: { builtin: 'blobs', n: 300, seed: 1 }, test: { builtin: 'blobs', n: 100, seed: 2 },
+    h1: { train: { data: { builtin: 'blobs', n: 300, seed: 1, fraction: 0.2 }, model: { preset: 'logreg', input: 2, classes: 3 }, epochs: 2 } },
+    model: { preset: 'logreg', input: 2, classes: 3 }, epochs: 2, lambda: [0, 1] };
+  const r = spawnSync(bin, ['sweep', '--out', 'folder'], { input: JSON.stringify(cfg), cwd: work, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  await page.setInputFiles('#sweep-folder', join(work, 'folder'));
+  await page.waitForFunction(() => document.getElementById('data-status').textContent.startsWith('loaded a sweep folder'));
+  const got = await page.evaluate(() => window.bcmlApp.summary);
+  assert.deepEqual(got, JSON.parse(spawnSync(bin, ['summary', join(work, 'folder')], { encoding: 'utf8' }).stdout));
+  assert.equal(await page.$$eval('#scatter-btc path.point', (p) => p.length), 4);
+});
+
 test('no request left the origin and no console error occurred', () => {
   assert.deepEqual(foreign, []);
   assert.deepEqual(errors, []);
