@@ -210,6 +210,29 @@ test('the whole analysis saves to a file that reopens; a sweep folder (the CLI\'
   assert.equal(await page.$$eval('#scatter-btc path.point', (p) => p.length), 4);
 });
 
+test('image data (IDX): the table shows each error instance\'s thumbnail', async () => {
+  await page.click('button.tab[data-view="analysis"]');
+  const n = 60, img = Buffer.alloc(16 + n * 16), lab = Buffer.alloc(8 + n);
+  img.writeUInt32BE(0x00000803, 0); img.writeUInt32BE(n, 4); img.writeUInt32BE(4, 8); img.writeUInt32BE(4, 12);
+  lab.writeUInt32BE(0x00000801, 0); lab.writeUInt32BE(n, 4);
+  for (let i = 0; i < n; i++) { lab[8 + i] = i % 3; for (let p = 0; p < 16; p++) img[16 + i * 16 + p] = ((p % 4) === (i % 3) ? 200 : 20) + ((i * 7 + p * 13) % 50); }
+  await page.setInputFiles('#dataset-files', [{ name: 'images.idx', mimeType: 'application/octet-stream', buffer: img },
+    { name: 'labels.idx', mimeType: 'application/octet-stream', buffer: lab }]);
+  await page.waitForFunction(() => document.getElementById('data-status').textContent.startsWith('images.idx'));
+  await page.selectOption('#cfg-model', 'logreg');
+  await page.fill('#cfg-epochs', '1');
+  await page.fill('#cfg-h1_epochs', '1');
+  await page.fill('#cfg-lambda_stop', '1');
+  await page.fill('#cfg-lambda_step', '1');
+  await page.click('#start');
+  await page.waitForFunction(() => document.querySelector('#progress span')?.textContent.startsWith('done'), null, { timeout: 60000 });
+  const srcs = await page.$$eval('#instances tbody img', (i) => i.map((x) => x.src));
+  assert.ok(srcs.length > 0 && srcs.every((s) => s.startsWith('blob:')), JSON.stringify(srcs));
+  const size = await page.$eval('#instances tbody img', (i) => new Promise((ok) => (i.complete ? ok([i.naturalWidth, i.naturalHeight]) : (i.onload = () => ok([i.naturalWidth, i.naturalHeight])))));
+  assert.deepEqual(size, [8, 8]);
+  await page.screenshot({ path: join(shots, 'images.png'), fullPage: true });
+});
+
 test('no request left the origin and no console error occurred', () => {
   assert.deepEqual(foreign, []);
   assert.deepEqual(errors, []);
