@@ -120,6 +120,8 @@ export class Bcml {
   loadModel(bytes: Uint8Array): Model;
   train(model: Model, data: { x: Floats; y: Ints; n?: number; h1Outputs?: Floats | null }, options?: object,
     onProgress?: (p: { epoch: number; epochs: number; batch: number; batches: number; loss: number }) => boolean | void): { epochLoss: number[]; epochsDone: number };
+  trainInWorker(what: { spec: object; seed?: number } | { model: Uint8Array } | Model, data: { x: Floats; y: Ints }, options?: object,
+    onProgress?: (p: { epoch: number; epochs: number; batch: number; batches: number; loss: number }) => void): Promise<{ model: Model; epochLoss: number[] }>;
   lambdaGrid(start: number, stop: number, step: number): number[];
   sweepSummary(evaluations: (Evaluation | string)[], options?: { expectedPoints?: number; constraint?: string }): SweepSummary;
   sweepSummaryJson(evaluationsArrayText: string, expectedPoints?: number, constraint?: string): string;

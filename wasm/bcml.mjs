@@ -323,6 +323,14 @@ export class Bcml {
   /** Bytes of wasm memory (it grows, and never shrinks). */
   get heapBytes() { return this.x.memory.buffer.byteLength; }
 
+  /** Trains a model in a worker, keeping the calling thread free: what is { spec, seed } or { model: bytes }.
+   * Resolves to { model: Model, epochLoss }. */
+  async trainInWorker(what, data, options = {}, onProgress = null) {
+    const { trainInWorker } = await (sweepModule ??= import('./sweep.mjs'));
+    const r = await trainInWorker(this, what instanceof Model ? { model: what.save() } : what, data, options, onProgress);
+    return { model: this.loadModel(r.model), epochLoss: r.epochLoss };
+  }
+
   /** A sweep in workers; see sweep.mjs. */
   sweep(config, data, options = {}) {
     return startSweep(this, config, data, options);

@@ -23,6 +23,19 @@ listen(async (m) => {
       bcml.x.bw_free(opts);
       if (!sweep) throw bcml._error(1);
       post({ type: 'ready' });
+    } else if (m.type === 'train') {
+      // one training off the calling thread (e.g. h1 before a sweep)
+      bcml = await load({ module: m.module, simd: m.simd });
+      const model = m.model ? bcml.loadModel(m.model) : bcml.createModel(m.spec, m.seed ?? 0);
+      let last = 0;
+      const r = bcml.train(model, { x: m.x, y: m.y }, m.options, (p) => {
+        const now = Date.now();
+        if (now - last > 50) { last = now; post({ type: 'progress', ...p }); }
+        return false;
+      });
+      const bytes = model.save();
+      model.free();
+      post({ type: 'trained', model: bytes, epochLoss: r.epochLoss }, [bytes.buffer]);
     } else if (m.type === 'task') {
       let last = 0;
       bcml._progress = (kind, j, family, epoch, epochs, fraction) => {

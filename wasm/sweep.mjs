@@ -133,3 +133,21 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
   });
   return handle;
 }
+
+/** Trains one model in a worker: { spec, seed } or { model: bytes }, data { x, y }, options as for train().
+ * Resolves to { model: bytes, epochLoss }; onProgress({ epoch, epochs, batch, batches, loss }). */
+export async function trainInWorker(bcml, what, { x, y }, options = {}, onProgress = null) {
+  const w = await spawnWorker();
+  try {
+    return await new Promise((resolve, reject) => {
+      w.on((m) => {
+        if (m.type === 'progress') onProgress?.(m);
+        else if (m.type === 'trained') resolve({ model: m.model, epochLoss: m.epochLoss });
+        else if (m.type === 'error') reject(new BcmlError(m.message, m.code));
+      });
+      w.onError((e) => reject(new BcmlError(`the training worker stopped: ${e?.message ?? e}`, 2)));
+      w.post({ type: 'train', module: bcml.module, simd: bcml.simd, spec: what.spec, seed: what.seed, model: what.model,
+        x: Float32Array.from(x), y: Int32Array.from(y), options });
+    });
+  } finally { w.stop(); }
+}

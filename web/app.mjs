@@ -177,10 +177,10 @@ async function startSweep() {
   await new Promise((r) => setTimeout(r, 20));
   try {
     // the update scenario: h1 learnt from part of the training data; h2 sweeps over all of it
-    const h1 = S.bcml.createModel(h1spec, f.seed + 1);
     const k = Math.max(1, Math.round(ds.train.y.length * f.h1_fraction));
-    S.bcml.train(h1, { x: ds.train.x.subarray(0, k * ds.dim), y: ds.train.y.subarray(0, k) },
-      { epochs: f.h1_epochs, batch_size: f.batch_size, seed: f.seed, optimizer: sweepConfig(f).optimizer });
+    const { model: h1 } = await S.bcml.trainInWorker({ spec: h1spec, seed: f.seed + 1 }, { x: ds.train.x.subarray(0, k * ds.dim), y: ds.train.y.subarray(0, k) },
+      { epochs: f.h1_epochs, batch_size: f.batch_size, seed: f.seed, optimizer: sweepConfig(f).optimizer },
+      (p) => renderProgress($('progress'), { fraction: (p.epoch - 1 + p.batch / p.batches) / p.epochs, text: `training h1: epoch ${p.epoch} of ${p.epochs}` }));
     const config = sweepConfig(f);
     S.config = config;
     S.handle = S.bcml.sweep(config, { train: ds.train, test: ds.test, h1: { model: h1 }, h2: { spec } }, {

@@ -106,6 +106,17 @@ test('compare with models and with outputs gives the native `bcml compare` recor
   assert.throws(() => b.compare({ y: te.y, h1, h2 }), /the features x are needed/);
 });
 
+test('trainInWorker gives the same model as training on the calling thread', async () => {
+  const b = builds.simd, spec = { preset: 'mlp', input: 2, hidden: [8], classes: 3 }, opts = { epochs: 2, batch_size: 16, seed: 4 };
+  const here = b.createModel(spec, 9);
+  b.train(here, { x: tr.x.flat(), y: tr.y }, opts);
+  let seen = 0;
+  const { model, epochLoss } = await b.trainInWorker({ spec, seed: 9 }, { x: tr.x.flat(), y: tr.y }, opts, () => { seen++; });
+  assert.deepEqual(model.save(), here.save());
+  assert.equal(epochLoss.length, 2);
+  await assert.rejects(b.trainInWorker({ spec: { preset: 'nope' } }, { x: [0, 0], y: [0] }), /unknown preset "nope"/);
+});
+
 test('cancelled training rejects with the C message and keeps the model usable', () => {
   const b = builds.simd, m = b.createModel({ preset: 'logreg', input: 2, classes: 3 });
   assert.throws(() => b.train(m, { x: tr.x.flat(), y: tr.y }, { epochs: 3, batch_size: 100 }, (p) => p.batch === 2), /cancelled at epoch 1, batch 2/);
