@@ -236,6 +236,9 @@ export class Bcml {
     const config = Object.entries(files).find(([n]) => /(^|\/)bcml-sweep\.json$/.test(n));
     const cfg = config ? JSON.parse(config[1]) : null;
     const texts = Object.keys(evaluations).sort((p, q) => p - q).map((k) => evaluations[k]);
+    texts.forEach((t, i) => { // each file on its own, so a broken one is named
+      try { JSON.parse(t); } catch { throw new BcmlError(`evaluation ${i}: invalid JSON (${Object.keys(evaluations).sort((p, q) => p - q)[i]}-evaluation-data.json)`, 4); }
+    });
     if (!texts.length && !stored) throw new BcmlError('the folder holds neither sweep_summary.json nor evaluation files', 1);
     let summary;
     if (texts.length) {

@@ -39,12 +39,13 @@ export function csvDataset(bcml, text, name, choice) {
     rows.forEach((r, i) => r.push(names[i]));
     slices.push(`${col} band`);
   }
-  const order = shuffled(rows.length, choice.seed ?? 1);
-  const nTest = Math.max(1, Math.round(rows.length * (choice.testFraction ?? 0.3)));
-  if (rows.length - nTest < 2) throw new Error(`${name}: ${rows.length} rows are too few to split into training and test sets`);
-  const testRows = order.slice(0, nTest).map((i) => rows[i]), trainRows = order.slice(nTest).map((i) => rows[i]);
   const ignore = [...(choice.ignore ?? [])]; /* a banded column stays a feature too */
   const opts = { label: choice.label, id: choice.id || undefined, slices, ignore, name };
+  bcml.csvTable(toCsv(header, rows), opts); /* the whole file through the reader first: its checks, its messages */
+  const order = shuffled(rows.length, choice.seed ?? 1);
+  const nTest = Math.max(1, Math.round(rows.length * (choice.testFraction ?? 0.3)));
+  if (rows.length - nTest < 1) throw new Error(`${name}: ${rows.length} rows are too few to split into training and test sets`);
+  const testRows = order.slice(0, nTest).map((i) => rows[i]), trainRows = order.slice(nTest).map((i) => rows[i]);
   const train = bcml.csvTable(toCsv(header, trainRows), opts);
   const test = bcml.csvTable(toCsv(header, testRows), { ...opts, name: `${name} (test split)` }, train.encoding);
   return { name, dim: train.dim, numClasses: train.numClasses, classNames: train.classNames, image: null,
