@@ -146,7 +146,7 @@ bcml_status bcml_npz_read(const unsigned char *b, size_t len, const char *member
     uint64_t entries = le(b + eocd + 10, 2), cd_off = le(b + eocd + 16, 4);
     if (cd_off == 0xffffffffu && eocd >= 20 && le(b + eocd - 20, 4) == 0x07064b50) { /* zip64 locator */
         uint64_t z64 = le(b + eocd - 12, 8);
-        if (z64 > len - 56 || le(b + z64, 4) != 0x06064b50) return bcml__fail(err, BCML_EFORMAT, "%s: bad zip64 record", what);
+        if (len < 56 || z64 > len - 56 || le(b + z64, 4) != 0x06064b50) return bcml__fail(err, BCML_EFORMAT, "%s: bad zip64 record", what);
         entries = le(b + z64 + 32, 8);
         cd_off = le(b + z64 + 48, 8);
     }
@@ -155,12 +155,12 @@ bcml_status bcml_npz_read(const unsigned char *b, size_t len, const char *member
     size_t p = (size_t)cd_off;
     char names[512] = "";
     for (uint64_t e = 0; e < entries; e++) {
-        if (p > len - 46 || le(b + p, 4) != 0x02014b50)
+        if (len < 46 || p > len - 46 || le(b + p, 4) != 0x02014b50)
             return bcml__fail(err, BCML_EFORMAT, "%s: corrupt central directory at byte %zu", what, p);
         uint64_t method = le(b + p + 10, 2), crc = le(b + p + 16, 4), csize = le(b + p + 20, 4), usize = le(b + p + 24, 4);
         size_t nlen = (size_t)le(b + p + 28, 2), xlen = (size_t)le(b + p + 30, 2), clen = (size_t)le(b + p + 32, 2);
         uint64_t off = le(b + p + 42, 4);
-        if (p + 46 + nlen + xlen + clen > len) return bcml__fail(err, BCML_EFORMAT, "%s: corrupt central directory", what);
+        if (nlen + xlen + clen > len - p - 46) return bcml__fail(err, BCML_EFORMAT, "%s: corrupt central directory", what);
         const unsigned char *name = b + p + 46, *x = name + nlen, *xe = x + xlen;
         while (x + 4 <= xe) { /* zip64 sizes and offset */
             size_t id = (size_t)le(x, 2), sz = (size_t)le(x + 2, 2);
@@ -177,7 +177,7 @@ bcml_status bcml_npz_read(const unsigned char *b, size_t len, const char *member
             strncat(names, (const char *)name, nlen);
         }
         if (nlen == strlen(want) && memcmp(name, want, nlen) == 0) {
-            if (off > len - 30 || le(b + off, 4) != 0x04034b50)
+            if (len < 30 || off > len - 30 || le(b + off, 4) != 0x04034b50)
                 return bcml__fail(err, BCML_EFORMAT, "%s: %s: bad local header at byte %llu", what, want, (unsigned long long)off);
             size_t data = (size_t)off + 30 + (size_t)le(b + off + 26, 2) + (size_t)le(b + off + 28, 2);
             if (data > len || csize > len - data)

@@ -36,6 +36,8 @@ add('npz', 'no-member.npz', npz({ a: npy(x, [20, 2]) }), 'no member "x.npy" (mem
 const bad = npz({ x: npy(x, [20, 2]), y: npy(y, [20], 'i8') }, { deflate: false });
 bad[60] ^= 0xff; // flip a byte of x's data: the CRC no longer matches
 add('npz', 'bad-crc.npz', bad, 'CRC mismatch');
+// found by fuzz_arrays: an end record in a file shorter than a central directory entry
+add('npz', 'fuzz-npz-short-eocd.npz', Buffer.from('eQH7AAAubmZZUEsFBgAAAAACAAD/AP//HwD/////AgAo', 'base64'), 'corrupt central directory');
 add('npz', 'not-zip.npz', Buffer.from('PK\x03\x04 this is not really a zip archive'), 'no central directory');
 add('idx', 'truncated.idx', idx([1, 2, 3], [2, 2, 2]), 'truncated: the header declares 8 values, the file holds 3');
 add('idx', 'bad-type.idx', Buffer.from([0, 0, 7, 1, 0, 0, 0, 1, 5]), 'unknown IDX data type 0x07 at byte 2');
