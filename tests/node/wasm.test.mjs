@@ -204,6 +204,16 @@ test('CSV in the browser build: the cells and the encoded table equal the native
   assert.throws(() => b.csvTable('a,y\nnan,0\n', { label: 'y' }), /nan is not a finite number/);
 });
 
+test('an allocation that cannot be met is an error, not a crash, and the instance stays usable', async () => {
+  let b = await load({ simd: true }); // a fresh instance: this one's memory is filled to its 2 GB cap
+  const big = b.createModel({ input: 100000, layers: [{ type: 'linear', out: 2600 }] }); // 1 GB of weights, 1 GB of gradients
+  assert.throws(() => b.createModel({ preset: 'mlp', input: 2000, hidden: [20000], classes: 2 }), /out of memory for 40060002 parameters/);
+  assert.throws(() => b.createModel({ input: 100000, layers: [{ type: 'linear', out: 3000 }] }), /too large/); // refused before allocating
+  big.free();
+  assert.equal(b.createModel({ preset: 'logreg', input: 2, classes: 2 }).predict([1, 2]).length, 2);
+  b = null;
+});
+
 test('npm pack produces a package a clean project installs and imports in Node', () => {
   const out = join(work, 'pack');
   mkdirSync(out);

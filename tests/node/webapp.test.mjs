@@ -233,6 +233,24 @@ test('image data (IDX): the table shows each error instance\'s thumbnail', async
   await page.screenshot({ path: join(shots, 'images.png'), fullPage: true });
 });
 
+test('the page\'s Cancel button stops the sweep and keeps the finished points', async () => {
+  await page.click('button.tab[data-view="analysis"]');
+  await page.click('#demo-weather');
+  await page.waitForFunction(() => !document.getElementById('start').disabled);
+  await page.fill('#cfg-epochs', '40');
+  await page.fill('#cfg-lambda_step', '0.1');
+  await page.click('#start');
+  await page.waitForFunction(() => window.bcmlApp.evaluations.size >= 2, null, { timeout: 60000 });
+  await page.click('#cancel');
+  await page.waitForFunction(() => document.querySelector('#progress span')?.textContent.startsWith('cancelled'), null, { timeout: 10000 });
+  const s = await page.evaluate(() => ({ rows: window.bcmlApp.summary.data.length, complete: window.bcmlApp.summary.complete, lambdas: 21 }));
+  assert.equal(s.complete, false);
+  assert.ok(s.rows >= 2 && s.rows < 4 * s.lambdas, `${s.rows} rows kept`);
+  assert.match(await page.$eval('#progress span', (e) => e.textContent), new RegExp(`cancelled: ${s.rows} evaluations kept`));
+  await page.fill('#cfg-epochs', '10');
+  await page.fill('#cfg-lambda_step', '0.25');
+});
+
 test('no request left the origin and no console error occurred', () => {
   assert.deepEqual(foreign, []);
   assert.deepEqual(errors, []);
