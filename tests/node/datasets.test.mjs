@@ -1,0 +1,50 @@
+// The real datasets (npm run datasets, cached): rows, classes and checksums, and the Adult example run end to
+// end with fewer epochs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '../..');
+const bin = resolve(root, process.env.BCML_BIN ?? 'build/bcml');
+execFileSync('node', [join(root, 'scripts/datasets.mjs')], { stdio: 'pipe' });
+const ds = join(root, 'build/datasets');
+const rows = (f) => readFileSync(join(ds, f), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+const count = (list) => list.reduce((m, v) => ({ ...m, [v]: (m[v] ?? 0) + 1 }), {});
+
+test('every dataset file matches its pinned sha256', () => {
+  const pins = JSON.parse(readFileSync(join(root, 'scripts/datasets.sha256.json')));
+  for (const [name, files] of Object.entries(pins))
+    for (const [f, h] of Object.entries(files)) assert.equal(createHash('sha256').update(readFileSync(join(ds, name, f))).digest('hex'), h, `${name}/${f}`);
+});
+
+test('rows and classes', () => {
+  const tr = rows('adult/adult-train.csv'), te = rows('adult/adult-test.csv');
+  assert.deepEqual(count(tr.map((r) => r[15])), { '<=50K': 24720, '>50K': 7841 });
+  assert.deepEqual(count(te.map((r) => r[15])), { '<=50K': 12435, '>50K': 3846 });
+  assert.deepEqual(count(rows('compas/compas.csv').map((r) => r.at(-1))), { 0: 3363, 1: 2809 });
+  assert.deepEqual(count(rows('german/german.csv').map((r) => r[21])), { good: 700, bad: 300 });
+  const labels = readFileSync(join(ds, 'fashion-mnist/train-labels-idx1-ubyte')).subarray(8);
+  assert.equal(labels.length, 60000);
+  assert.deepEqual(Object.values(count([...labels])), Array(10).fill(6000));
+  assert.equal(readFileSync(join(ds, 'fashion-mnist/t10k-images-idx3-ubyte')).length, 16 + 10000 * 784);
+});
+
+test('the Adult example runs end to end (2 epochs) with per-slice scores', () => {
+  const out = mkdtempSync(join(tmpdir(), 'bcml-adult-'));
+  try {
+    const r = spawnSync(bin, ['sweep', '--config', 'examples/compatibility-analysis-adult.json', '--out', join(out, 's'), '--epochs', '2', '--lambda-step', '0.5'],
+      { cwd: root, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const s = JSON.parse(r.stdout);
+    assert.equal(s.data.length, 12);
+    assert.ok(s.h1_performance > 0.75 && s.h1_performance < 0.9, String(s.h1_performance));
+    const e = JSON.parse(readFileSync(join(out, 's/1-evaluation-data.json')));
+    assert.equal(e.dataset_size, 16281);
+    assert.deepEqual(e.slices.map((c) => c.column), ['age_band', 'sex']);
+    assert.ok(e.btc > 0.9);
+  } finally { rmSync(out, { recursive: true, force: true }); }
+});
