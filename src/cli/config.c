@@ -2,6 +2,7 @@
  * losses, and flags that override config keys. */
 #include "cli.h"
 #include "../jsonutil.h"
+#include "../internal.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -18,34 +19,20 @@ void cli_free_data(cli_data *d) {
 }
 
 static int read_bytes(const char *path, unsigned char **b, size_t *len, const char *where, bcml_error *e) {
-    char *text = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) { snprintf(e->msg, sizeof e->msg, "%s: cannot open %s", where, path); return 1; }
-    size_t cap = 1 << 16, n = 0;
-    text = malloc(cap);
-    while (text) {
-        n += fread(text + n, 1, cap - n, f);
-        if (n < cap) break;
-        char *nt = realloc(text, cap * 2);
-        if (!nt) { free(text); text = NULL; break; }
-        text = nt;
-        cap *= 2;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!text || bad) {
-        free(text);
-        snprintf(e->msg, sizeof e->msg, "%s: cannot read %s", where, path);
+    char *data = NULL;
+    if (bcml__read_file(path, &data, len, e)) {
+        char msg[sizeof e->msg];
+        snprintf(msg, sizeof msg, "%.60s: %.400s", where, e->msg);
+        memcpy(e->msg, msg, sizeof msg);
         return 1;
     }
-    *b = (unsigned char *)text;
-    *len = n;
+    *b = (unsigned char *)data;
     return 0;
 }
 
 /* An array from a file by its format: "npy", "npz" (member), "idx". */
 static int read_array(const char *fmt, const char *path, const char *member, const char *where, bcml_array *a, bcml_error *e) {
-    unsigned char *b;
+    unsigned char *b = NULL;
     size_t len;
     if (read_bytes(path, &b, &len, where, e)) return 1;
     bcml_status s = strcmp(fmt, "npz") == 0 ? bcml_npz_read(b, len, member, path, a, e)
