@@ -80,6 +80,24 @@ static bcml_status read_evaluations(const char *dir, char ***texts, int *count, 
     return BCML_OK;
 }
 
+/* The few fields of an evaluation record the summary reads, as a small JSON text (allocated; NULL if the
+ * record does not parse, so that the summary reports it). Keeps the summary linear in the sweep's size. */
+static char *summary_row(const char *evaluation) {
+    static const char *const keys[] = {"datapoint_index", "lambda_c", "training", "testing", "h2_performance", "btc", "bec",
+                                       "nfr", "h1_performance", "performance_metric", NULL};
+    cJSON *e = cJSON_Parse(evaluation);
+    if (!e) return NULL;
+    cJSON *row = cJSON_CreateObject();
+    for (const char *const *k = keys; *k; k++) {
+        cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(e, *k);
+        if (v) cJSON_AddItemToObject(row, *k, v);
+    }
+    char *text = bcml__json_print(row);
+    cJSON_Delete(row);
+    cJSON_Delete(e);
+    return text;
+}
+
 static void free_texts(char **t, int n) {
     for (int i = 0; t && i < n; i++) free(t[i]);
     free(t);
@@ -154,8 +172,7 @@ static bcml_status save_result(run_state *r, int j, int family, bcml_sweep_resul
         if ((s = bcml__write_file_atomic(path, res->evaluation[t], strlen(res->evaluation[t]), err))) return s;
         if (k < r->ntexts) {
             free(r->texts[k]);
-            r->texts[k] = res->evaluation[t];
-            res->evaluation[t] = NULL;
+            r->texts[k] = summary_row(res->evaluation[t]);
         }
         if (r->write_summary &&
             (s = write_summary(r->dir, r->texts, r->ntexts, r->c->num_lambdas, r->constraint, err)))
@@ -254,7 +271,11 @@ bcml_status bcml_sweep_run_dir(const bcml_sweep_config *c, const char *dir, cons
     if ((s = read_evaluations(dir, &have, &nhave, err))) goto done;
     r.texts = bcml__calloc((size_t)r.ntexts, sizeof(char *));
     if (!r.texts) { free_texts(have, nhave); s = bcml__fail(err, BCML_ENOMEM, "sweep: out of memory"); goto done; }
-    for (int k = 0; k < nhave && k < r.ntexts; k++) { r.texts[k] = have[k]; have[k] = NULL; }
+    for (int k = 0; k < nhave && k < r.ntexts; k++)
+        if (have[k] && !(r.texts[k] = summary_row(have[k]))) { /* a broken file: keep it, so the summary names it */
+            r.texts[k] = have[k];
+            have[k] = NULL;
+        }
     free_texts(have, nhave);
     for (int j = 0; j < c->num_lambdas; j++) {
         if (only_point >= 0 && j != only_point) continue;
