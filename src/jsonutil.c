@@ -71,7 +71,23 @@ bcml_status bcml__json_parse(const char *text, const char *what, cJSON **out, bc
     return bcml__fail(err, BCML_EFORMAT, "%s: invalid JSON at line %d, column %d", what, line, col);
 }
 
+/* Digits of a whole number below 1e15, without printf: cJSON prints every number with sprintf and checks it
+ * with sscanf, which dominated writing large evaluation records. */
+static void whole(double v, char buf[32]) {
+    char tmp[24];
+    int n = 0, neg = v < 0;
+    uint64_t u = (uint64_t)(neg ? -v : v);
+    do { tmp[n++] = (char)('0' + u % 10); u /= 10; } while (u);
+    int k = 0;
+    if (neg) buf[k++] = '-';
+    while (n) buf[k++] = tmp[--n];
+    buf[k] = 0;
+}
+
+static int is_whole(double v) { return v == floor(v) && fabs(v) < 1e15; }
+
 static void shortest(double v, char buf[32]) {
+    if (is_whole(v)) { whole(v, buf); return; }
     for (int p = 1; p <= 17; p++) {
         snprintf(buf, 32, "%.*g", p, v);
         if (strtod(buf, NULL) == v) break;
@@ -80,7 +96,6 @@ static void shortest(double v, char buf[32]) {
 
 cJSON *bcml__json_number(double v) {
     if (!isfinite(v)) return cJSON_CreateNull();
-    if (v == floor(v) && fabs(v) < 1e15) return cJSON_CreateNumber(v);
     char buf[32];
     shortest(v, buf);
     return cJSON_CreateRaw(buf);
@@ -88,8 +103,7 @@ cJSON *bcml__json_number(double v) {
 
 /* turns every non-integer number node of t (and below it) into a raw node holding its exact digits */
 static int exact_numbers(cJSON *t) {
-    if (cJSON_IsNumber(t) && isfinite(t->valuedouble) &&
-        !(t->valuedouble == floor(t->valuedouble) && fabs(t->valuedouble) < 1e15)) {
+    if (cJSON_IsNumber(t) && isfinite(t->valuedouble)) {
         char buf[32];
         shortest(t->valuedouble, buf);
         size_t n = strlen(buf) + 1;

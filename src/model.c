@@ -208,7 +208,7 @@ static bcml_status expand_preset(const cJSON *spec, cJSON **out, bcml_error *err
                 }
                 cJSON *l = cJSON_CreateObject();
                 cJSON_AddStringToObject(l, "type", "linear");
-                bcml__json_add_number(l, "out", h->valuedouble);
+                cJSON_AddNumberToObject(l, "out", h->valuedouble); /* read back below, not printed */
                 cJSON_AddItemToArray(layers, l);
                 LAYER("{\"type\":\"relu\"}");
                 i++;
@@ -256,7 +256,7 @@ static bcml_status expand_preset(const cJSON *spec, cJSON **out, bcml_error *err
 #undef LAYER
     cJSON *last = cJSON_CreateObject();
     cJSON_AddStringToObject(last, "type", "linear");
-    bcml__json_add_number(last, "out", (double)classes);
+    cJSON_AddNumberToObject(last, "out", (double)classes);
     cJSON_AddItemToArray(layers, last);
     *out = o;
     return BCML_OK;
