@@ -130,7 +130,7 @@ static int load_csv(const cJSON *spec, const char *path, const char *where, cons
 }
 
 int cli_load_data(const cJSON *spec, const char *what, const bcml_encoder *enc, cli_data *d, bcml_error *e) {
-    static const char *const keys[] = {"builtin", "n", "seed", "file", "x", "y", "fraction", "csv", "label", "id",
+    static const char *const keys[] = {"builtin", "n", "seed", "file", "x", "y", "fraction", "start", "positive", "csv", "label", "id",
                                        "slices", "ignore", "delimiter", "npy", "npz", "idx", "scale", NULL};
     memset(d, 0, sizeof *d);
     char where[64];
@@ -213,8 +213,31 @@ int cli_load_data(const cJSON *spec, const char *what, const bcml_encoder *enc, 
     }
     if (rc) { cli_free_data(d); return 1; }
     if (d->shape[0] == 0) { d->shape[0] = (int)d->dim; d->shape[1] = d->shape[2] = 1; }
-    int64_t keep = (int64_t)llround(fraction * (double)d->n);
-    d->n = keep < 1 ? 1 : keep;
+    /* "start" and "fraction": the rows from start*n up to fraction*n (e.g. the second half: 0.5 to 1) */
+    double start;
+    int64_t positive;
+    if (bcml__json_num(spec, "start", 0, 0.0, 0.0, 1.0, where, &start, e) ||
+        bcml__json_int(spec, "positive", 0, -1, 0, 2147483647, where, &positive, e)) {
+        cli_free_data(d);
+        return 1;
+    }
+    int64_t from = (int64_t)llround(start * (double)d->n), to = (int64_t)llround(fraction * (double)d->n);
+    if (to - from < 1) {
+        snprintf(e->msg, sizeof e->msg, "%s: \"start\" %g and \"fraction\" %g leave no rows", where, start, fraction);
+        cli_free_data(d);
+        return 1;
+    }
+    if (from > 0) {
+        memmove(d->x, d->x + from * d->dim, (size_t)(to - from) * (size_t)d->dim * sizeof(float));
+        memmove(d->y, d->y + from, (size_t)(to - from) * sizeof(int32_t));
+        if (d->ids) memmove(d->ids, d->ids + from, (size_t)(to - from) * sizeof(int64_t));
+        for (int k = 0; k < d->num_slices; k++)
+            memmove((int32_t *)d->slices[k].value, d->slices[k].value + from, (size_t)(to - from) * sizeof(int32_t));
+    }
+    d->n = to - from;
+    /* "positive": k turns the labels into a binary task, 1 for class k (the original's "digit == 3") */
+    if (positive >= 0)
+        for (int64_t i = 0; i < d->n; i++) d->y[i] = d->y[i] == positive;
     return 0;
 }
 

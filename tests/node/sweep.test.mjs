@@ -171,6 +171,23 @@ test('compare: models or predictions on a dataset, with --fail-if gates and thum
   assert.equal(readFileSync(join(work, 'thumbs/1.png')).subarray(1, 4).toString(), 'PNG');
 });
 
+test('data "start", "fraction" and "positive" pick a row range and make a binary task', () => {
+  writeFileSync(join(work, 'r-img.idx'), idx(Array.from({ length: 10 * 4 }, (_, i) => i % 256), [10, 2, 2]));
+  writeFileSync(join(work, 'r-lab.idx'), idx([0, 1, 2, 3, 4, 0, 1, 2, 3, 4], [10]));
+  const data = (extra) => ({ idx: { images: 'r-img.idx', labels: 'r-lab.idx' }, ...extra });
+  // the second half (rows 5..9, labels 0..4), class 3 against the rest: exactly [0, 0, 0, 1, 0]
+  const r = run(['compare'], { data: data({ start: 0.5, positive: 3 }), h1: { labels: [0, 0, 0, 1, 0] }, h2: { labels: [0, 0, 0, 0, 0] } });
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.json.dataset_size, 5);
+  assert.equal(r.json.h1_accuracy, 1);
+  assert.equal(r.json.h2_accuracy, 0.8);
+  const mid = run(['compare'], { data: data({ start: 0.2, fraction: 0.5 }), h1: { labels: [2, 3, 4] }, h2: { labels: [2, 3, 4] } });
+  assert.equal(mid.json.h1_accuracy, 1, 'rows 2..4');
+  assert.match(run(['compare'], { data: data({ start: 0.6, fraction: 0.5 }), h1: { labels: [] }, h2: { labels: [] } }).err,
+    /"start" 0.6 and "fraction" 0.5 leave no rows/);
+  assert.match(run(['compare'], { data: data({ start: 1.5 }), h1: { labels: [] }, h2: { labels: [] } }).err, /"start"/);
+});
+
 test('loaders read NPY, NPZ, IDX and CSV, and reject broken files naming the problem', () => {
   const x = Array.from({ length: 40 }, (_, i) => (i % 7) / 7), y = Array.from({ length: 20 }, (_, i) => i % 2);
   writeFileSync(join(work, 'x.npy'), npy(x, [20, 2]));
