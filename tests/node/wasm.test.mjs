@@ -7,6 +7,7 @@ import { spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, readdirSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { load, simdSupported, BcmlError } from '../../wasm/bcml.mjs';
 import { npy } from './lib/files.mjs';
 
@@ -141,6 +142,29 @@ test('cancel() stops the workers at once and keeps the finished points', async (
   assert.equal(s.complete, false);
   assert.ok(s.data.length >= 2 && s.data.length < 16, `${s.data.length} rows`);
   assert.equal(h.evaluations.size, s.data.length);
+});
+
+test('a worker that dies mid-sweep is reported, the sweep stops and keeps the finished points', async () => {
+  // the death is simulated (terminate() after two tasks): the pool sees an exit, as with an out-of-memory kill
+  const wt = createRequire(import.meta.url)('node:worker_threads');
+  const Original = wt.Worker;
+  let tasks = 0;
+  wt.Worker = class extends Original {
+    postMessage(m, t) {
+      super.postMessage(m, t);
+      if (m?.type === 'task' && ++tasks === 3) this.terminate();
+    }
+  };
+  syncBuiltinESMExports();
+  try {
+    const b = builds.simd;
+    const h = b.sweep(sweepConfig, sweepData(b), { workers: 2 });
+    await assert.rejects(h.done, (e) => e instanceof BcmlError && /a sweep worker stopped: exit code 1 \(out of memory\?\); finished points are kept/.test(e.message));
+    assert.ok(h.evaluations.size >= 2, `${h.evaluations.size} evaluations kept`);
+  } finally {
+    wt.Worker = Original;
+    syncBuiltinESMExports();
+  }
 });
 
 test('bad sweep input rejects with the C error message', async () => {
