@@ -61,3 +61,32 @@ test('the OpenCV digits are real MNIST digits: balanced, interleaved, and learna
   assert.equal(r.status, 0, r.stderr);
   assert.ok(JSON.parse(r.stdout).test.h2_accuracy > 0.8, 'a mis-decoded image would not be learnt');
 });
+
+test('the R package data decode without R: breast cancer (683 complete rows) and flchain (7,874, age bands)', () => {
+  const bio = rows('biopsy/biopsy.csv'), fl = [...rows('flchain/flchain-train.csv'), ...rows('flchain/flchain-test.csv')];
+  assert.deepEqual(count(bio.map((r) => r.at(-1))), { benign: 444, malignant: 239 });
+  assert.ok(bio.every((r) => r.length === 11 && r.slice(1, 10).every((v) => /^([1-9]|10)$/.test(v))), 'nine scores 1..10 per row');
+  assert.deepEqual(count(fl.map((r) => r.at(-1))), { died: 2169, alive: 5705 });
+  assert.deepEqual(count(fl.map((r) => r[8])), { '85 and over': 315, '75-84': 1127, '65-74': 2059, '50-64': 4373 });
+  const firstQuarter = count(fl.slice(0, 1500).map((r) => r.at(-1)));
+  assert.ok(firstQuarter.died > 300 && firstQuarter.died < 530, 'the age-sorted frame is shuffled before the split');
+  const spec = { csv: 'build/datasets/biopsy/biopsy.csv', label: 'class', id: 'id' };
+  const r = spawnSync(bin, ['train'], { cwd: root, encoding: 'utf8', input: JSON.stringify({ data: { ...spec, fraction: 0.7 }, test: { ...spec, start: 0.7 },
+    model: { preset: 'logreg', input: 9, classes: 2 }, epochs: 20, batch_size: 32, optimizer: { name: 'sgd', lr: 0.1 } }) });
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(JSON.parse(r.stdout).test.h2_accuracy > 0.9, r.stdout.slice(0, 300));
+});
+
+test('the mortality example gives per-slice scores for every age band and sex', () => {
+  const out = mkdtempSync(join(tmpdir(), 'bcml-flchain-'));
+  try {
+    const r = spawnSync(bin, ['sweep', '--config', 'examples/mortality-flchain.json', '--out', join(out, 's'), '--epochs', '3', '--lambda-step', '1'],
+      { cwd: root, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const e = JSON.parse(readFileSync(join(out, 's/1-evaluation-data.json')));
+    assert.equal(e.dataset_size, 1968);
+    assert.deepEqual(e.slices.map((c) => [c.column, c.values.map((v) => v.value)]),
+      [['age_band', ['50-64', '65-74', '75-84', '85 and over']], ['sex', ['F', 'M']]]);
+    assert.ok(e.slices[0].values.every((v) => v.btc === null || (v.btc >= 0 && v.btc <= 1)));
+  } finally { rmSync(out, { recursive: true, force: true }); }
+});
