@@ -90,3 +90,17 @@ test('the mortality example gives per-slice scores for every age band and sex', 
     assert.ok(e.slices[0].values.every((v) => v.btc === null || (v.btc >= 0 && v.btc <= 1)));
   } finally { rmSync(out, { recursive: true, force: true }); }
 });
+
+test('the reproduction of the "larger training set only" table runs and reports every cell', () => {
+  const out = mkdtempSync(join(tmpdir(), 'bcml-repro-'));
+  try {
+    const r = spawnSync('node', ['scripts/reproductions.mjs', '--out', join(out, 'r.md')], { cwd: root, encoding: 'utf8', env: { ...process.env, BCML_BIN: bin } });
+    assert.equal(r.status, 0, r.stderr);
+    const table = readFileSync(join(out, 'r.md'), 'utf8').split('\n').filter((l) => /^\| (Logistic|Multi)/.test(l));
+    assert.equal(table.length, 6);
+    for (const l of table) {
+      const btc = Number(l.split('|')[6].trim().split(' ')[0]);
+      assert.ok(btc > 0.5 && btc <= 1, l);
+    }
+  } finally { rmSync(out, { recursive: true, force: true }); }
+});
