@@ -85,11 +85,13 @@ if (!quick) {
     '`scripts/make-examples.mjs` writes: each of the original library\'s 23 example notebooks with its model',
     'shape, optimizer, epochs, batch sizes and lambda grid, on the data available offline (`npm run datasets`).',
     'Where the notebook\'s data is not available offline, the stand-in is named. "Recorded" is the value in the',
-    'notebook\'s saved output; the notes say why a value is expected to differ. Sweeps list the testing points.', '',
+    'notebook\'s saved output; the notes say why a value is expected to differ. Sweeps list the testing points.',
+    'BEC here is the paper\'s (new model\'s errors that h1 also made); the original\'s recorded BEC divides by h1\'s',
+    'errors instead, so the two differ even on the same models. Stand-in data change every number.', '',
     `Run on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}).`, ''];
   if (skipped.length) lines.push(`Not run this time (run them by name): ${skipped.join(', ')}.`, '');
   for (const { name, ex, rows, error, seconds } of results) {
-    lines.push(`## ${name}`, '', `${ex.kind}; data: ${ex.stand_in}. ${ex.note}. Wall time ${seconds.toFixed(1)} s.`, '');
+    lines.push(`## ${name}`, '', `${ex.kind}; data: ${ex.stand_in}. Note: ${ex.note}. Wall time ${seconds.toFixed(1)} s.`, '');
     const rec = ex.recorded ?? {};
     if (Object.keys(rec).length) lines.push(`Recorded: ${Object.entries(rec).map(([k, v]) => `${k} ${v}`).join(', ')}.`, '');
     if (error) { lines.push(`**Failed:** ${error}`, ''); continue; }
