@@ -47,12 +47,12 @@ class Reader:
             n = self.int()
             return None if n == -1 else self.string(n)
         if kind in (2, 6):  # pairlist (attributes)
-            attrs = self.item() if has_attr else None
+            if has_attr:
+                self.item()  # a pairlist's own attributes: not needed for data.frames
             tag = self.item() if has_tag else None
             head = self.item()
             rest = self.item()
-            out = [(tag, head)] + (rest if isinstance(rest, list) else [])
-            return out
+            return [(tag, head)] + (rest if isinstance(rest, list) else [])
         n = self.int()
         if kind in (10, 13):  # logical, integer
             v = list(struct.unpack_from(f">{n}i", self.b, self.at))

@@ -141,6 +141,11 @@ int cli_load_data(const cJSON *spec, const char *what, const bcml_encoder *enc, 
         return 1;
     }
     if (bcml__json_only_keys(spec, keys, where, e)) return 1;
+    if (cJSON_GetObjectItemCaseSensitive(spec, "csv") && cJSON_GetObjectItemCaseSensitive(spec, "positive")) {
+        /* the CSV's class names would no longer match the labels */
+        snprintf(e->msg, sizeof e->msg, "%s: \"positive\" is for numeric labels; for a CSV, make the label column binary", where);
+        return 1;
+    }
     double fraction, scale;
     const cJSON *builtin = cJSON_GetObjectItemCaseSensitive(spec, "builtin"), *file = cJSON_GetObjectItemCaseSensitive(spec, "file");
     const cJSON *csv = cJSON_GetObjectItemCaseSensitive(spec, "csv"), *npy = cJSON_GetObjectItemCaseSensitive(spec, "npy");

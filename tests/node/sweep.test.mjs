@@ -186,6 +186,9 @@ test('data "start", "fraction" and "positive" pick a row range and make a binary
   assert.match(run(['compare'], { data: data({ start: 0.6, fraction: 0.5 }), h1: { labels: [] }, h2: { labels: [] } }).err,
     /"start" 0.6 and "fraction" 0.5 leave no rows/);
   assert.match(run(['compare'], { data: data({ start: 1.5 }), h1: { labels: [] }, h2: { labels: [] } }).err, /"start"/);
+  writeFileSync(join(work, 'r.csv'), 'a,label\n1,x\n2,y\n');
+  assert.match(run(['compare'], { data: { csv: 'r.csv', label: 'label', positive: 1 }, h1: { labels: [] }, h2: { labels: [] } }).err,
+    /"positive" is for numeric labels; for a CSV, make the label column binary/);
 });
 
 test('loaders read NPY, NPZ, IDX and CSV, and reject broken files naming the problem', () => {
