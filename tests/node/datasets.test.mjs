@@ -104,3 +104,12 @@ test('the reproduction of the "larger training set only" table runs and reports 
     }
   } finally { rmSync(out, { recursive: true, force: true }); }
 });
+
+test('the notebook examples runner: an update from h1 and a sweep run (quick), unknown names are refused', () => {
+  const run = (args) => spawnSync('node', ['scripts/examples.mjs', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, BCML_BIN: bin } });
+  const r = run(['--quick', 'bcbinary_cross_entropy', 'compatibility-analysis-adult']);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /^bcbinary_cross_entropy: 1 row\(s\)/m);
+  assert.match(r.stdout, /^compatibility-analysis-adult: 6 row\(s\)/m);
+  assert.match(run(['no-such-notebook']).stderr, /no example no-such-notebook in examples\/notebooks/);
+});
