@@ -6,6 +6,7 @@
 //   digits                 5,000 real MNIST digits from Debian's opencv-doc (digits.png), as 28x28 IDX
 //   biopsy, flchain        breast cancer Wisconsin (MASS) and a mortality stand-in (survival), Debian R packages
 //                          read without R (scripts/rdata.py)
+//   satellite              Landsat multi-spectral 3x3 patches (mlbench), the colour-image stand-in
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, readdirSync, rmSync } from 'node:fs';
@@ -31,6 +32,8 @@ const SOURCES = {
   // R packages are built per architecture: their .deb is pinned on amd64, the CSV they give everywhere
   mass: { file: 'r-cran-mass_7.3-58.2-1_amd64.deb', sha256: process.arch === 'x64' ? '7f645471246d0925798c12d5ebc3e6dd365d01836ad4587931c916f2caf0f654' : null,
     fetch: (dir) => execFileSync('apt-get', ['-qq', '-o', 'APT::Sandbox::User=root', 'download', 'r-cran-mass=7.3-58.2-1'], { cwd: dir, stdio: 'pipe' }) },
+  mlbench: { file: 'r-cran-mlbench_2.1-3-1_amd64.deb', sha256: process.arch === 'x64' ? '2f1127f7b5e7d08703b13b52ef1976a0c355a7660d6ac575e29b87b13921bc06' : null,
+    fetch: (dir) => execFileSync('apt-get', ['-qq', '-o', 'APT::Sandbox::User=root', 'download', 'r-cran-mlbench=2.1-3-1'], { cwd: dir, stdio: 'pipe' }) },
   survival: { file: 'r-cran-survival_3.5-3-1_amd64.deb', sha256: process.arch === 'x64' ? 'f7b474e37620b54bd0112b3847bbad0a6b75b9c2121d6936548dd74ebd4003d5' : null,
     fetch: (dir) => execFileSync('apt-get', ['-qq', '-o', 'APT::Sandbox::User=root', 'download', 'r-cran-survival=3.5-3-1'], { cwd: dir, stdio: 'pipe' }) },
 };
@@ -122,6 +125,14 @@ const BUILD = {
     const head = csvLine(['id', ...feats.map((f) => f.replace('.', '_')), 'age_band', 'death']), cut = Math.round(lines.length * 0.75);
     return { 'flchain-train.csv': [head, ...lines.slice(0, cut)].join('\n') + '\n', 'flchain-test.csv': [head, ...lines.slice(cut)].join('\n') + '\n' };
   },
+  satellite() {
+    // 36 values = a 3x3 pixel neighbourhood in 4 spectral bands, 6 soil/crop classes; the UCI split is kept
+    // (the first 4,435 rows are its training set, the last 2,000 its test set)
+    const [, ...rows] = rFrame(source('mlbench'), 'mlbench', 'Satellite', 'site-library');
+    const head = csvLine(['id', ...Array.from({ length: 36 }, (_, k) => `p${Math.floor(k / 4) + 1}_band${(k % 4) + 1}`), 'class']);
+    const lines = rows.map((r, i) => csvLine([String(i), ...r]));
+    return { 'satellite-train.csv': [head, ...lines.slice(0, 4435)].join('\n') + '\n', 'satellite-test.csv': [head, ...lines.slice(4435)].join('\n') + '\n' };
+  },
   digits() {
     // 50 rows x 100 columns of 20x20 cells, 500 per class in order 0..9; classes are interleaved here so any
     // prefix is balanced, and each cell is centred in 28x28 as MNIST centres its 20x20 digits
@@ -144,11 +155,11 @@ const BUILD = {
 const debArch = () => execFileSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).trim();
 
 /** One data.frame of an R package's data, as rows of cells (header first), through scripts/rdata.py. */
-function rFrame(deb, pkg, name) {
+function rFrame(deb, pkg, name, library = 'library') {
   const tmp = join(cache, `${pkg}-unpacked`);
   rmSync(tmp, { recursive: true, force: true });
   execFileSync('dpkg-deb', ['-x', deb, tmp]);
-  const text = execFileSync('python3', [join(root, 'scripts/rdata.py'), join(tmp, `usr/lib/R/library/${pkg}/data`), name], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const text = execFileSync('python3', [join(root, 'scripts/rdata.py'), join(tmp, `usr/lib/R/${library}/${pkg}/data`), name], { encoding: 'utf8', maxBuffer: 1 << 28 });
   rmSync(tmp, { recursive: true, force: true });
   return text.trim().split('\n').map(parseCsvLine);
 }

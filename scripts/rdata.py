@@ -1,10 +1,11 @@
 """rdata.py - one data.frame from an installed R package's data as CSV, without R (standard library only).
 
-Reads the package's lazy-load database (data/Rdata.rdx + Rdata.rdb: zlib, bzip2 or raw-LZMA2 chunks of R's
-XDR serialization, formats 2 and 3) far enough for data.frames: logical, integer, double and string vectors,
-lists, factors and attributes. Used by scripts/datasets.mjs. Run: python3 rdata.py DATA_DIR NAME > NAME.csv
+Reads the package's lazy-load database (data/Rdata.rdx + Rdata.rdb: zlib, bzip2 or raw-LZMA2 chunks) or a
+save() file (data/NAME.rda: gzip, bzip2 or xz) of R's XDR serialization, formats 2 and 3, far enough for
+data.frames: logical, integer, double and string vectors, lists, factors and attributes. Used by
+scripts/datasets.mjs. Run: python3 rdata.py DATA_DIR NAME > NAME.csv
 """
-import bz2, csv, gzip, lzma, struct, sys, zlib
+import bz2, csv, gzip, lzma, os, struct, sys, zlib
 
 NA_INT = -2147483648
 
@@ -101,7 +102,22 @@ def cell(col, i):
     return "NA" if v is None else v
 
 
+def saved_frame(path, name):
+    raw = open(path, "rb").read()
+    for magic, unpack in ((b"\x1f\x8b", gzip.decompress), (b"BZh", bz2.decompress), (b"\xfd7zXZ", lzma.decompress)):
+        if raw.startswith(magic):
+            raw = unpack(raw)
+    if raw[:5] not in (b"RDX2\n", b"RDX3\n"):
+        raise SystemExit(f"rdata.py: {path} is not a file written by R's save()")
+    objects = dict(Reader(raw[5:]).item())
+    if name not in objects:
+        raise SystemExit(f"rdata.py: {path} has no {name} (has {', '.join(sorted(objects))})")
+    return objects[name]
+
+
 def main(folder, name):
+    if os.path.exists(f"{folder}/{name}.rda"):
+        return write_csv(saved_frame(f"{folder}/{name}.rda", name))
     index = Reader(gzip.open(f"{folder}/Rdata.rdx").read()).item()
     parts = dict(zip(index["attrs"]["names"]["v"], index["v"]))
     variables = dict(zip(parts["variables"]["attrs"]["names"]["v"], parts["variables"]["v"]))
@@ -110,6 +126,10 @@ def main(folder, name):
     with open(f"{folder}/Rdata.rdb", "rb") as f:
         offset, length = variables[name]["v"]
         frame = Reader(chunk(f.read(), offset, length)).item()
+    write_csv(frame)
+
+
+def write_csv(frame):
     names = frame["attrs"]["names"]["v"]
     w = csv.writer(sys.stdout, lineterminator="\n")
     w.writerow(names)

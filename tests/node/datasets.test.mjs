@@ -113,3 +113,16 @@ test('the notebook examples runner: an update from h1 and a sweep run (quick), u
   assert.match(r.stdout, /^compatibility-analysis-adult: 6 row\(s\)/m);
   assert.match(run(['no-such-notebook']).stderr, /no example no-such-notebook in examples\/notebooks/);
 });
+
+test('the satellite patches (an R save() file, xz) keep the UCI split and are learnable', () => {
+  const tr = rows('satellite/satellite-train.csv'), te = rows('satellite/satellite-test.csv');
+  assert.equal(tr.length, 4435);
+  assert.equal(te.length, 2000);
+  assert.deepEqual(count(tr.map((r) => r.at(-1))), { 'grey soil': 961, 'red soil': 1072, 'cotton crop': 479, 'damp grey soil': 415,
+    'vegetation stubble': 470, 'very damp grey soil': 1038 }, 'the UCI training set\'s class counts');
+  const spec = (f) => ({ csv: `build/datasets/satellite/${f}`, label: 'class', id: 'id' });
+  const r = spawnSync(bin, ['train'], { cwd: root, encoding: 'utf8', input: JSON.stringify({ data: spec('satellite-train.csv'), test: spec('satellite-test.csv'),
+    model: { preset: 'mlp', input: 36, hidden: [32], classes: 6 }, epochs: 10, batch_size: 32, optimizer: { name: 'adam', lr: 0.003 } }) });
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(JSON.parse(r.stdout).test.h2_accuracy > 0.8, r.stdout.slice(0, 200));
+});
