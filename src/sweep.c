@@ -10,11 +10,13 @@
 static const char *const family_names[2] = {"new-error", "strict-imitation"};
 
 void bcml_sweep_config_init(bcml_sweep_config *c) {
+    bcml_train_opts t; /* a sweep trains with train's defaults */
+    bcml_train_opts_init(&t);
     memset(c, 0, sizeof *c);
-    c->epochs = 1;
-    c->batch_size = 64;
-    c->shuffle = 1;
-    bcml_optimizer_opts_init(&c->optimizer, BCML_OPT_SGD);
+    c->epochs = t.epochs;
+    c->batch_size = t.batch_size;
+    c->shuffle = t.shuffle;
+    c->optimizer = t.optimizer;
     bcml_loss_opts_init(&c->new_error, BCML_LOSS_NEW_ERROR_CROSS_ENTROPY);
     bcml_loss_opts_init(&c->strict_imitation, BCML_LOSS_STRICT_IMITATION_CROSS_ENTROPY);
 }
