@@ -10,7 +10,8 @@ export function simdSupported(): boolean;
 /** The compiled module for this engine (or as asked), shareable with workers. */
 export function compile(options?: { simd?: boolean }): Promise<{ module: WebAssembly.Module; simd: boolean }>;
 /** Loads bcml, picking the SIMD build when the engine supports it. */
-export function load(options?: { simd?: boolean; module?: WebAssembly.Module }): Promise<Bcml>;
+/** workerUrl: the sweep worker's module URL when it is not beside bcml.mjs (bundles, blob URLs). */
+export function load(options?: { simd?: boolean; module?: WebAssembly.Module; workerUrl?: string | URL }): Promise<Bcml>;
 
 type Floats = Float32Array | ArrayLike<number>;
 type Ints = Int32Array | ArrayLike<number>;

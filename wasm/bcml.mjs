@@ -43,18 +43,20 @@ export async function compile({ simd = simdSupported() } = {}) {
   return { module: await WebAssembly.compile(await readBytes(url)), simd };
 }
 
-/** Loads bcml: { simd } forces a build; { module, simd } reuses a compiled module (workers). */
+/** Loads bcml: { simd } forces a build; { module, simd } reuses a compiled module (workers); { workerUrl }
+ * names the sweep worker's module where it cannot be found beside this one (e.g. bundled into blob URLs). */
 export async function load(options = {}) {
   const { module, simd } = options.module ? options : await compile(options);
-  return new Bcml(module, simd);
+  return new Bcml(module, simd, options.workerUrl ?? null);
 }
 
 const enc = new TextEncoder(), dec = new TextDecoder();
 
 export class Bcml {
-  constructor(module, simd) {
+  constructor(module, simd, workerUrl = null) {
     this.module = module;
     this.simd = simd;
+    this.workerUrl = workerUrl;
     this._progress = null;
     const instance = new WebAssembly.Instance(module, {
       env: {

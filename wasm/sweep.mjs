@@ -6,8 +6,8 @@ import { BcmlError } from './bcml.mjs';
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
-async function spawnWorker() {
-  const url = new URL('./sweep-worker.mjs', import.meta.url);
+async function spawnWorker(bcml) {
+  const url = bcml.workerUrl ?? new URL('./sweep-worker.mjs', import.meta.url);
   if (isNode) {
     const { Worker } = await import('node:worker_threads');
     const w = new Worker(url);
@@ -106,7 +106,7 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
         w.post({ type: 'task', j, family });
       };
       for (let i = 0; i < count; i++) {
-        const w = await spawnWorker();
+        const w = await spawnWorker(bcml);
         pool.push(w);
         w.on((m) => {
           if (state.cancelled && m.type !== 'error') return;
@@ -137,7 +137,7 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
 /** Trains one model in a worker: { spec, seed } or { model: bytes }, data { x, y }, options as for train().
  * Resolves to { model: bytes, epochLoss }; onProgress({ epoch, epochs, batch, batches, loss }). */
 export async function trainInWorker(bcml, what, { x, y }, options = {}, onProgress = null) {
-  const w = await spawnWorker();
+  const w = await spawnWorker(bcml);
   try {
     return await new Promise((resolve, reject) => {
       w.on((m) => {

@@ -2,27 +2,19 @@
 // lives in one object here; the components are plain functions of data (see components/).
 import { load } from './wasm/bcml.mjs';
 import { csvDataset, arrayDataset, weatherDemo, predictionsInput, folderTexts } from './data.mjs';
-import { renderScatter } from './components/scatter.mjs';
-import { renderVenn } from './components/venn.mjs';
-import { renderClassBars } from './components/classbars.mjs';
-import { renderTable } from './components/table.mjs';
-import { renderDetails } from './components/details.mjs';
-import { renderSlices } from './components/slices.mjs';
+import { analysisLayout, pointLayout, createAnalysis, renderPoint, freshPoint, defaultPoint } from './analysis.mjs';
 import { renderProgress } from './components/progress.mjs';
 import { download, downloadText, standaloneSvg, chartsToPng } from './components/exporter.mjs';
-import { el, clear, fmt } from './components/format.mjs';
+import { el, clear } from './components/format.mjs';
 import { renderGuide } from './guide.mjs';
 
 const $ = (id) => document.getElementById(id);
 const LOSSES = { 'new-error': ['new-error-cross-entropy', 'new-error-nll', 'new-error-kl', 'focal-distillation'],
   'strict-imitation': ['strict-imitation-cross-entropy', 'strict-imitation-nll', 'strict-imitation-kl', 'focal-distillation'] };
 
-const S = {
-  bcml: null, dataset: null, summary: null, evaluations: new Map(), handle: null, images: new Map(),
-  filters: { training: false, testing: true, newError: true, strictImitation: true, lo: 0, hi: Infinity },
-  selected: null, views: { btc: {}, bec: {} }, point: freshPoint(),
-};
-function freshPoint() { return { filter: null, region: null, classState: { mode: 'incompatible', page: 0, selected: null }, table: { page: 0, sort: ['instance_id', 1] }, slices: {} }; }
+// the sweep's results live in the analysis view (S.view: summary, evaluations, filters, selection)
+const S = { bcml: null, dataset: null, handle: null, images: new Map(), view: null, config: null,
+  get summary() { return S.view?.summary ?? null; }, get evaluations() { return S.view?.evaluations; }, get selected() { return S.view?.selected ?? null; } };
 
 const say = (id, text) => { $(id).textContent = text ?? ''; };
 const fail = (id, e) => { say(id, e instanceof Error ? e.message : String(e)); console.warn(e); };
@@ -168,11 +160,9 @@ async function startSweep() {
   } catch (e) { fail('data-error', e); return; }
   $('start').disabled = true;
   $('cancel').disabled = false;
-  S.evaluations = new Map();
-  S.summary = null;
-  S.selected = null;
-  S.point = freshPoint();
-  S.views = { btc: {}, bec: {} };
+  S.view.reset();
+  S.view.names = ds.classNames ?? null;
+  S.view.image = imageFor(ds);
   renderProgress($('progress'), { fraction: 0, text: 'training h1…' });
   await new Promise((r) => setTimeout(r, 20));
   try {
@@ -186,17 +176,15 @@ async function startSweep() {
     S.handle = S.bcml.sweep(config, { train: ds.train, test: ds.test, h1: { model: h1 }, h2: { spec } }, {
       workers: f.workers,
       onProgress: (p) => renderProgress($('progress'), p),
-      onEvaluation: (e) => { S.evaluations.set(e.datapoint_index, e); scheduleRender(); },
+      onEvaluation: (e) => { S.view.evaluations.set(e.datapoint_index, e); scheduleRender(); },
     });
     const summary = await S.handle.done;
-    S.summary = summary;
     S.h1Bytes = h1.save(); /* kept for exports and checks: the exact models behind the plots */
     S.models = S.handle?.models;
     h1.free();
-    renderProgress($('progress'), { fraction: S.summary.complete ? 1 : S.handle.progress.fraction,
-      text: S.summary.complete ? `done: ${S.summary.data.length} evaluations` : `cancelled: ${S.summary.data.length} evaluations kept` });
-    if (S.selected === null) S.selected = S.summary.recommendation?.datapoint_index ?? S.summary.data.find((r) => r.testing)?.datapoint_index ?? null;
-    render();
+    renderProgress($('progress'), { fraction: summary.complete ? 1 : S.handle.progress.fraction,
+      text: summary.complete ? `done: ${summary.data.length} evaluations` : `cancelled: ${summary.data.length} evaluations kept` });
+    showAnalysis(summary, S.view.evaluations, { selected: S.view.selected ?? defaultPoint(summary) });
   } catch (e) {
     fail('data-error', e);
     renderProgress($('progress'), null);
@@ -215,48 +203,13 @@ function scheduleRender() {
     pending = false;
     if (!S.handle) return; /* the sweep has ended: its final summary is in place */
     // points appear as they finish: a summary of what exists so far
-    S.summary = S.bcml.sweepSummary([...S.evaluations.values()], { constraint: S.config?.recommend ?? '' });
-    S.summary.complete = false;
-    render();
+    const partial = S.bcml.sweepSummary([...S.view.evaluations.values()], { constraint: S.config?.recommend ?? '' });
+    partial.complete = false;
+    showAnalysis(partial, S.view.evaluations);
   });
 }
 
 // ---------------------------------------------------------------- rendering
-
-function visibleRows() {
-  const f = S.filters;
-  return (S.summary?.data ?? []).filter((r) => ((r.training && f.training) || (r.testing && f.testing))
-    && ((r['new-error'] && f.newError) || (r['strict-imitation'] && f.strictImitation)) && r.lambda_c >= f.lo && r.lambda_c <= f.hi);
-}
-
-function renderFilters() {
-  const host = $('filters');
-  clear(host);
-  host.hidden = false;
-  const f = S.filters, lambdas = S.summary.lambdas ?? [];
-  const box = (key, label, swatch) => el('label', {}, el('input', { type: 'checkbox', checked: f[key], onchange: (e) => { f[key] = e.target.checked; render(); } }),
-    swatch ? (() => { const s = el('span', { class: 'swatch' }); s.style.background = swatch; return s; })() : null, label);
-  host.append(el('fieldset', {}, el('legend', { text: 'Data' }), box('training', 'training', 'var(--train)'), box('testing', 'testing', 'var(--test)')));
-  host.append(el('fieldset', {}, el('legend', { text: 'Dissonance' }), box('newError', 'new error ●'), box('strictImitation', 'strict imitation ▲')));
-  const sel = (val, onchange, label) => el('label', {}, label, el('select', { onchange }, ...lambdas.map((l) => el('option', { value: l, selected: l === val }, fmt(l, 2)))));
-  if (lambdas.length)
-    host.append(el('fieldset', {}, el('legend', { text: 'lambda_c' }),
-      sel(Math.max(f.lo, lambdas[0]), (e) => { f.lo = Number(e.target.value); render(); }, 'from '),
-      sel(Math.min(f.hi, lambdas.at(-1)) === Infinity ? lambdas.at(-1) : lambdas.find((l) => l >= Math.min(f.hi, lambdas.at(-1))), (e) => { f.hi = Number(e.target.value); render(); }, ' to ')));
-  const pointSel = el('select', { 'aria-label': 'select a point', onchange: (e) => selectPoint(Number(e.target.value)) },
-    el('option', { value: '' }, 'choose…'),
-    ...visibleRows().map((r) => el('option', { value: r.datapoint_index, selected: r.datapoint_index === S.selected },
-      `λ ${fmt(r.lambda_c, 2)} · ${r['new-error'] ? 'new error' : 'strict imitation'} · ${r.testing ? 'testing' : 'training'}`)));
-  host.append(el('label', {}, 'Point ', pointSel));
-  if (S.summary.recommendation) host.append(el('span', { class: 'hint', text: `recommended (${S.summary.recommendation.constraint || 'best performance'}): λ ${fmt(S.summary.recommendation.lambda_c, 2)}, ${S.summary.recommendation.dissonance}` }));
-  else if (S.summary.recommendation_note) host.append(el('span', { class: 'hint', text: S.summary.recommendation_note }));
-}
-
-function selectPoint(idx) {
-  S.selected = idx;
-  S.point = { ...freshPoint(), classState: { ...freshPoint().classState, mode: S.point.classState.mode }, slices: S.point.slices };
-  render();
-}
 
 function imageFor(ds) {
   if (!ds?.image) return null;
@@ -273,41 +226,6 @@ function imageFor(ds) {
   };
 }
 
-/** The Venn, class bars, slices and table of one evaluation record, in the given containers. */
-function renderPoint(record, p, ids, names, image, rerender) {
-  renderDetails(ids.details, { record, title: record.datapoint_index === undefined ? 'h1 against h2' : 'Selected point' });
-  renderVenn(ids.venn, { overlap: record.models_error_overlap, total: record.dataset_size, selected: p.region,
-    onSelect: (region, list) => { p.region = region; p.classState.selected = null; p.filter = region ? { ids: new Set(list), label: `${region} errors` } : null; p.table.page = 0; rerender(); } });
-  renderClassBars(ids.classes, { record, names, state: p.classState, onState: (s) => { p.classState = s; rerender(); },
-    onSelect: (sel, list) => {
-      p.classState = { ...p.classState, selected: sel };
-      p.region = null;
-      p.filter = sel ? { ids: new Set(list), label: sel.mode === 'accuracy' ? `${sel.model} errors on class ${names?.[sel.cls] ?? sel.cls}` : `incompatible points of class ${names?.[sel.cls] ?? sel.cls}` } : null;
-      p.table.page = 0;
-      rerender();
-    } });
-  renderSlices(ids.slices, { record, state: p.slices, onState: (s) => { p.slices = s; rerender(); } });
-  renderTable(ids.instances, { record, filter: p.filter, state: p.table, names, image,
-    onState: (s) => { if (s.clearFilter) { p.filter = null; p.region = null; p.classState.selected = null; delete s.clearFilter; } p.table = s; rerender(); },
-    onExport: (csv) => downloadText('error-instances.csv', csv, 'text/csv') });
-}
-
-function render() {
-  if (!S.summary) return;
-  $('plots').hidden = false;
-  $('exports').hidden = false;
-  renderFilters();
-  const rows = visibleRows(), all = S.summary.data;
-  const common = { rows, domainRows: all, h1: S.summary.h1_performance, metric: S.summary.performance_metric, pareto: S.summary.pareto_front ?? [],
-    recommended: S.summary.recommendation?.datapoint_index ?? null, selected: S.selected, onSelect: selectPoint };
-  renderScatter($('scatter-btc'), { ...common, xKey: 'btc', view: S.views.btc });
-  renderScatter($('scatter-bec'), { ...common, xKey: 'bec', view: S.views.bec });
-  const record = S.selected === null ? null : S.evaluations.get(S.selected);
-  $('analysis-point').hidden = !record;
-  if (record) renderPoint(record, S.point, { details: $('details'), venn: $('venn'), classes: $('classes'), slices: $('slices'), instances: $('instances') },
-    S.dataset?.classNames ?? S.classNames, imageFor(S.dataset), render);
-}
-
 // ---------------------------------------------------------------- exports and saved state
 
 function exportSvg() {
@@ -318,50 +236,48 @@ async function exportPng() {
   download('bcml-charts.png', await chartsToPng([...document.querySelectorAll('#analysis svg')]));
 }
 function exportJson() {
-  downloadText('bcml-results.json', JSON.stringify({ summary: S.summary, evaluations: Object.fromEntries(S.evaluations) }), 'application/json');
+  downloadText('bcml-results.json', JSON.stringify({ summary: S.view.summary, evaluations: Object.fromEntries(S.view.evaluations) }), 'application/json');
 }
 function saveState() {
-  downloadText('bcml-analysis.json', JSON.stringify({ bcml_analysis: 1, dataset: S.dataset?.name ?? null, classNames: S.dataset?.classNames ?? S.classNames ?? null,
-    config: S.config ?? null, summary: S.summary, evaluations: Object.fromEntries(S.evaluations), selected: S.selected,
-    filters: { ...S.filters, hi: Number.isFinite(S.filters.hi) ? S.filters.hi : null } }), 'application/json');
+  const v = S.view;
+  downloadText('bcml-analysis.json', JSON.stringify({ bcml_analysis: 1, dataset: S.dataset?.name ?? null, classNames: v.names,
+    config: S.config ?? null, summary: v.summary, evaluations: Object.fromEntries(v.evaluations), selected: v.selected,
+    filters: { ...v.filters, hi: Number.isFinite(v.filters.hi) ? v.filters.hi : null } }), 'application/json');
 }
 async function openState(file) {
   try {
     const s = JSON.parse(await file.text());
     if (s.bcml_analysis !== 1 || !s.summary || !s.evaluations) throw new Error(`${file.name}: not an analysis saved by bcml`);
-    S.summary = s.summary;
-    S.evaluations = new Map(Object.entries(s.evaluations).map(([k, v]) => [Number(k), v]));
-    S.selected = s.selected;
-    S.filters = { ...S.filters, ...s.filters, hi: s.filters?.hi ?? Infinity };
-    S.classNames = s.classNames;
+    S.view.reset();
+    S.view.filters = { ...S.view.filters, ...s.filters, hi: s.filters?.hi ?? Infinity };
+    S.view.names = s.classNames;
+    S.view.image = null;
     S.config = s.config;
     S.dataset = null;
     say('data-status', `reopened ${file.name}${s.dataset ? ` (${s.dataset})` : ''}`);
-    render();
+    showAnalysis(s.summary, new Map(Object.entries(s.evaluations).map(([k, v]) => [Number(k), v])), { selected: s.selected });
   } catch (e) { fail('data-error', e instanceof SyntaxError ? new Error(`${file.name}: not valid JSON`) : e); }
 }
 async function openFolder(files) {
   try {
     const { summary, evaluations } = S.bcml.loadSweepFolder(await folderTexts(files));
-    S.summary = summary;
-    S.evaluations = new Map(Object.entries(evaluations).map(([k, v]) => [Number(k), v]));
-    S.selected = summary.recommendation?.datapoint_index ?? summary.data.find((r) => r.testing)?.datapoint_index ?? null;
+    S.view.reset();
+    S.view.names = null;
+    S.view.image = null;
     S.dataset = null;
-    S.classNames = null;
     say('data-status', `loaded a sweep folder: ${summary.data.length} evaluations`);
     say('data-error', '');
-    render();
+    showAnalysis(summary, new Map(Object.entries(evaluations).map(([k, v]) => [Number(k), v])), { selected: defaultPoint(summary) });
   } catch (e) { fail('data-error', e); }
 }
 
 // ---------------------------------------------------------------- model comparison view
 
-const CMP = { input: null, record: null, point: freshPoint(), names: null };
+const CMP = { input: null, record: null, point: freshPoint(), names: null, els: null };
 
 function renderComparison() {
   $('comparison-result').hidden = false;
-  renderPoint(CMP.record, CMP.point, { details: $('cmp-details'), venn: $('cmp-venn'), classes: $('cmp-classes'), slices: $('cmp-slices'), instances: $('cmp-instances') },
-    CMP.names, null, renderComparison);
+  renderPoint(CMP.record, CMP.point, CMP.els, { names: CMP.names, rerender: renderComparison, onExportCsv: exportCsv });
 }
 
 function compareText(text, name) {
@@ -410,8 +326,20 @@ function showView(name) {
   if (name === 'guide') renderGuide($('guide'), S.bcml);
 }
 
+function showAnalysis(summary, evaluations, options) {
+  $('exports').hidden = false;
+  S.view.set(summary, evaluations, options);
+}
+
+const exportCsv = (csv) => downloadText('error-instances.csv', csv, 'text/csv');
+
 async function main() {
   buildForm();
+  const layout = analysisLayout('');
+  $('analysis-view').replaceWith(layout.root);
+  S.view = createAnalysis(layout, { onExportCsv: exportCsv });
+  CMP.els = pointLayout('cmp-');
+  $('comparison-result').append(CMP.els.root);
   S.bcml = await load();
   window.bcmlApp = S; // for the tests and the curious
   for (const b of document.querySelectorAll('.tab[data-view]')) b.addEventListener('click', () => showView(b.dataset.view));
