@@ -9,7 +9,7 @@ out=build/web
 rm -rf "$out"
 mkdir -p "$out/wasm/dist" "$out/vendor" "$out/data"
 cp -r web/* "$out/"
-cp wasm/bcml.mjs wasm/sweep.mjs wasm/sweep-worker.mjs "$out/wasm/"
+cp wasm/bcml.mjs wasm/error.mjs wasm/sweep.mjs wasm/sweep-worker.mjs "$out/wasm/"
 cp wasm/dist/bcml-simd.wasm wasm/dist/bcml-scalar.wasm "$out/wasm/dist/"
 cp node_modules/d3/dist/d3.min.js "$out/vendor/"
 cp node_modules/vega-datasets/data/seattle-weather.csv "$out/data/"

@@ -8,15 +8,11 @@
 //   const sweep = bcml.sweep(config, data, { workers: 2, onProgress, onEvaluation });
 //   const summary = await sweep.done;
 
-const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+import { BcmlError } from './error.mjs';
 
-export class BcmlError extends Error {
-  constructor(message, code) {
-    super(message);
-    this.name = 'BcmlError';
-    this.code = code;
-  }
-}
+export { BcmlError };
+
+const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
 // (module (func (result v128) (v128.const i32x4 0 0 0 0)))
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12,

@@ -2,7 +2,7 @@
 // trainings (lambda x {new-error, strict-imitation}); every evaluation is streamed as soon as it exists; the
 // summary is computed by the same C code as the native CLI's, from the same records, so it does not depend
 // on how many workers ran. cancel() stops the workers at once and keeps what they finished.
-import { BcmlError } from './bcml.mjs';
+import { BcmlError } from './error.mjs';
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 

@@ -1,7 +1,7 @@
 // app.mjs - the bcml web app: wires data, the sweep (wasm workers) and the D3 components together. State
 // lives in one object here; the components are plain functions of data (see components/).
 import { load } from './wasm/bcml.mjs';
-import { csvDataset, arrayDataset, weatherDemo, predictionsInput, folderTexts } from './data.mjs';
+import { csvDataset, arrayDataset, weatherDemo, predictionsInput, folderTexts, thumbnails } from './data.mjs';
 import { analysisLayout, pointLayout, createAnalysis, renderPoint, freshPoint, defaultPoint } from './analysis.mjs';
 import { renderProgress } from './components/progress.mjs';
 import { download, downloadText, standaloneSvg, chartsToPng } from './components/exporter.mjs';
@@ -13,7 +13,7 @@ const LOSSES = { 'new-error': ['new-error-cross-entropy', 'new-error-nll', 'new-
   'strict-imitation': ['strict-imitation-cross-entropy', 'strict-imitation-nll', 'strict-imitation-kl', 'focal-distillation'] };
 
 // the sweep's results live in the analysis view (S.view: summary, evaluations, filters, selection)
-const S = { bcml: null, dataset: null, handle: null, images: new Map(), view: null, config: null,
+const S = { bcml: null, dataset: null, handle: null, view: null, config: null,
   get summary() { return S.view?.summary ?? null; }, get evaluations() { return S.view?.evaluations; }, get selected() { return S.view?.selected ?? null; } };
 
 const say = (id, text) => { $(id).textContent = text ?? ''; };
@@ -88,8 +88,8 @@ function sweepConfig(f) {
 
 function setDataset(ds, note = '') {
   S.dataset = ds;
-  S.images.forEach((u) => URL.revokeObjectURL(u));
-  S.images.clear();
+  S.view.image?.revoke();
+  S.view.image = null;
   say('data-error', '');
   say('data-status', `${ds.name}: ${ds.train.y.length} training and ${ds.test.y.length} test instances, ${ds.dim} features, ${ds.numClasses} classes${ds.train.slices?.length ? `, sliced by ${ds.train.slices.map((s) => s.name).join(', ')}` : ''}. ${note}`);
   $('start').disabled = false;
@@ -162,7 +162,8 @@ async function startSweep() {
   $('cancel').disabled = false;
   S.view.reset();
   S.view.names = ds.classNames ?? null;
-  S.view.image = imageFor(ds);
+  S.view.image?.revoke();
+  S.view.image = thumbnails(S.bcml, ds);
   renderProgress($('progress'), { fraction: 0, text: 'training h1…' });
   await new Promise((r) => setTimeout(r, 20));
   try {
@@ -211,20 +212,6 @@ function scheduleRender() {
 
 // ---------------------------------------------------------------- rendering
 
-function imageFor(ds) {
-  if (!ds?.image) return null;
-  return (id) => {
-    if (S.images.has(id)) return S.images.get(id);
-    const { channels, height, width } = ds.image;
-    let set = ds.train, at = [...set.ids].indexOf(id);
-    if (at < 0) { set = ds.test; at = [...set.ids].indexOf(id); }
-    if (at < 0) return null;
-    const px = set.x.subarray(at * ds.dim, (at + 1) * ds.dim);
-    const url = URL.createObjectURL(new Blob([S.bcml.thumbnail(px, { channels, height, width, scale: 2, lo: 0, hi: 1 })], { type: 'image/png' }));
-    S.images.set(id, url);
-    return url;
-  };
-}
 
 // ---------------------------------------------------------------- exports and saved state
 

@@ -132,3 +132,24 @@ export async function folderTexts(files) {
   for (const f of files) if (f.name.endsWith('.json')) out[f.webkitRelativePath || f.name] = await f.text();
   return out;
 }
+
+/** Thumbnails of a dataset's image instances by id: PNG object URLs made on first use (null without
+ * images); revoke() frees them. Training ids win over test ids, as in the evaluation records. */
+export function thumbnails(bcml, ds) {
+  if (!ds?.image) return null;
+  const urls = new Map();
+  let where = null;
+  const lookup = (id) => {
+    if (urls.has(id)) return urls.get(id);
+    where ??= new Map([ds.test, ds.train].flatMap((set) => Array.from(set.ids ?? [], (v, i) => [v, [set, i]])));
+    const hit = where.get(id);
+    if (!hit) return null;
+    const [set, at] = hit, { channels, height, width } = ds.image;
+    const png = bcml.thumbnail(set.x.subarray(at * ds.dim, (at + 1) * ds.dim), { channels, height, width, scale: 2, lo: 0, hi: 1 });
+    const url = URL.createObjectURL(new Blob([png], { type: 'image/png' }));
+    urls.set(id, url);
+    return url;
+  };
+  lookup.revoke = () => { urls.forEach((u) => URL.revokeObjectURL(u)); urls.clear(); };
+  return lookup;
+}

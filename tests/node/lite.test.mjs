@@ -1,0 +1,113 @@
+// The JupyterLite site (dist/lite, npm run lite) in headless Chromium: a notebook opens, its Pyodide kernel
+// starts from the site's own files, all cells run, the bcml widget appears and its sweep (wasm workers in
+// the page) finishes; the summary Python then holds equals, number for number, `bcml sweep` run natively on
+// the same data and settings; the other notebooks run too; no request leaves the origin; no console error.
+// Waits on observable state (kernel idle, widget status), never on fixed sleeps. Screenshots: build/screenshots.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { serve } from '../../scripts/lib/serve.mjs';
+import { openBrowser, watchedPage } from './lib/browser.mjs';
+
+const root = resolve(import.meta.dirname, '../..');
+const bin = resolve(root, process.env.BCML_BIN ?? 'build/bcml');
+const shots = join(root, 'build/screenshots');
+const work = mkdtempSync(join(tmpdir(), 'bcml-lite-'));
+mkdirSync(shots, { recursive: true });
+const KERNEL_START = 300_000; // Pyodide on 2 cores: usually ~15 s, but allow for a loaded CI machine
+
+let server, browser;
+before(async () => {
+  const b = spawnSync('bash', ['scripts/build-lite.sh'], { cwd: root, encoding: 'utf8' });
+  assert.equal(b.status, 0, b.stderr + b.stdout);
+  server = await serve(join(root, 'dist/lite'));
+  browser = await openBrowser();
+});
+after(async () => {
+  await browser?.close();
+  server?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** Opens a notebook, waits for its kernel, runs every cell; returns the page and a Python runner. */
+async function openNotebook(name) {
+  const { page, foreign, errors } = await watchedPage(browser.context, server.url);
+  const missing = []; // JupyterLite asks the static server for a folder's listing before it creates the folder
+  page.on('response', (r) => { if (r.status() === 404) missing.push(new URL(r.url()).pathname); });
+  await page.setViewportSize({ width: 1280, height: 1400 });
+  await page.goto(`${server.url}/notebooks/index.html?path=${name}`);
+  await page.waitForFunction(() => window.jupyterapp?.shell?.currentWidget?.sessionContext?.session?.kernel?.status === 'idle',
+    null, { timeout: KERNEL_START, polling: 250 });
+  await page.evaluate(() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }); /* not awaited: it ends with the cells */
+  /** Runs code in the notebook's kernel and resolves to its stdout (or rejects with the Python error). */
+  const python = (code) => page.evaluate((src) => new Promise((ok, fail) => {
+    const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+    let out = '';
+    const future = kernel.requestExecute({ code: src });
+    future.onIOPub = (msg) => {
+      if (msg.header.msg_type === 'stream') out += msg.content.text;
+      if (msg.header.msg_type === 'error') fail(new Error(`${msg.content.ename}: ${msg.content.evalue}`));
+    };
+    future.done.then(() => ok(out), fail);
+  }), code);
+  const problems = () => {
+    const probes = missing.filter((p) => /^\/api\/contents\/.*all\.json$/.test(p));
+    let skip = probes.length;
+    return [...missing.filter((p) => !probes.includes(p)).map((p) => `404 ${p}`),
+      ...errors.filter((e) => !(/status of 404/.test(e) && skip-- > 0))];
+  };
+  return { page, foreign, problems, python };
+}
+
+const widgetState = (page) => page.$eval('.bcml-widget .widget-status', (e) => e.textContent).catch(() => '');
+
+test('compatibility-analysis.ipynb: the widget sweeps in the browser and Python gets the CLI\'s numbers', async () => {
+  const { page, foreign, problems, python } = await openNotebook('compatibility-analysis.ipynb');
+  await page.waitForFunction(() => /^(done|cancelled|failed)/.test(document.querySelector('.bcml-widget .widget-status')?.textContent ?? ''),
+    null, { timeout: 600_000, polling: 500 });
+  assert.match(await widgetState(page), /^done: 20 evaluations/);
+  await page.waitForSelector('.bcml-widget .plots:not([hidden]) svg .point');
+  await page.$eval('.bcml-widget .filters', (e) => e.scrollIntoView());
+  await page.screenshot({ path: join(shots, 'lite-analysis.png') });
+
+  const got = JSON.parse(await python('import json; print(json.dumps({"status": analysis.status, "summary": analysis.summary, "e0": analysis.evaluation_records()[1]}))'));
+  assert.equal(got.status, 'done');
+
+  // the same sweep, natively: same digits, same models, seeds, optimizer and grid
+  const digits = (f) => join(root, 'build/datasets/digits', f);
+  const idx = (set) => ({ idx: { images: digits(`${set}-images-idx3-ubyte`), labels: digits(`${set}-labels-idx1-ubyte`) } });
+  const mlp = (hidden) => ({ preset: 'mlp', input: [1, 28, 28], hidden, classes: 10 });
+  const optimizer = { name: 'sgd', lr: 0.05, momentum: 0.5 };
+  const config = { data: idx('train'), test: idx('t10k'),
+    h1: { train: { data: { ...idx('train'), fraction: 0.25 }, model: mlp([32]), epochs: 3, batch_size: 64, seed: 2, optimizer } },
+    model: mlp([64]), epochs: 3, batch_size: 64, seed: 1, optimizer, new_error: 'new-error-cross-entropy',
+    strict_imitation: 'strict-imitation-cross-entropy', metric: 'accuracy', lambda: { start: 0, stop: 1, step: 0.25 }, recommend: 'btc>=0.95' };
+  writeFileSync(join(work, 'sweep.json'), JSON.stringify(config));
+  const r = spawnSync(bin, ['sweep', 'sweep.json', '--out', 'native', '--jobs', '2'], { cwd: work, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const native = JSON.parse(readFileSync(join(work, 'native/sweep_summary.json'), 'utf8'));
+  assert.deepEqual(got.summary.data, native.data);
+  assert.equal(got.summary.h1_performance, native.h1_performance);
+  assert.deepEqual(got.summary.pareto_front, native.pareto_front);
+  assert.deepEqual(got.summary.recommendation, native.recommendation);
+  const e1 = JSON.parse(readFileSync(join(work, 'native/1-evaluation-data.json'), 'utf8'));
+  assert.deepEqual(got.e0.models_error_overlap, e1.models_error_overlap);
+  assert.equal(got.e0.btc, e1.btc);
+
+  // the notebook's own result cell printed the table and saved the folder when the sweep ended
+  await page.waitForFunction(() => [...document.querySelectorAll('.jp-OutputArea-output')].some((e) => e.textContent.includes('saved to sweeps/digits')),
+    null, { timeout: 60_000, polling: 250 });
+  const outputs = await page.$$eval('.jp-OutputArea-output', (es) => es.map((e) => e.textContent));
+  assert.ok(outputs.some((t) => /\(4000, 28, 28\)/.test(t)), outputs.join('\n'));
+  await page.$eval('.jp-Cell:last-child', (e) => e.scrollIntoView());
+  await page.screenshot({ path: join(shots, 'lite-results.png') });
+  const row = native.data.find((d) => d.testing && d.lambda_c === 1 && d['new-error']);
+  assert.ok(outputs.some((t) => t.includes(`1         new-error          ${row.btc.toFixed(4)}  ${row.bec.toFixed(4)}  ${row.performance.toFixed(4)}`)), outputs.join('\n'));
+
+  assert.deepEqual(foreign, []);
+  assert.deepEqual(problems(), []);
+  await page.close();
+});

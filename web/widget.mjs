@@ -1,0 +1,141 @@
+// widget.mjs - the notebook widget's front end (anywidget's render contract). Python sets the inputs as
+// traits; this module runs the work in bcml's wasm in the browser (a sweep in the same worker pool as the web
+// app, a predictions-only comparison, or a saved folder), renders the same D3 views as the page, and sends
+// the results back as traits, so they are in Python when the work is done.
+//
+// Inputs: kind ('analysis' | 'comparison' | 'saved'); config (the sweep keys of `bcml sweep`, plus workers);
+// meta ({ dim, classes, class_names, image, slices: [{ name, names }], h1: {...}, h2: {...} }); buffers
+// (float32/int32/float64 bytes) train_x, train_y, train_ids, train_slices, test_*, h1_model, h1_train, h1_test,
+// and for comparisons h1_labels, h2_labels, labels, ids, slices; folder ({ file name: text }).
+// Outputs: status ('waiting' | 'running' | 'done' | 'cancelled' | 'error'), message, progress, summary,
+// evaluations ({ datapoint index: record }), record (a comparison), h1_bytes (the h1 model the sweep used).
+import { analysisLayout, pointLayout, createAnalysis, renderPoint, freshPoint, defaultPoint } from './analysis.mjs';
+import { renderProgress } from './components/progress.mjs';
+import { el } from './components/format.mjs';
+import { thumbnails } from './data.mjs';
+
+const view = (dv, Type) => (dv && dv.byteLength ? new Type(dv.buffer.slice(dv.byteOffset, dv.byteOffset + dv.byteLength)) : null);
+
+/** Columns of slice values, one int32 block of n per slice, as the sweep and evaluate() take them. */
+function sliceColumns(meta, buf, n) {
+  const all = view(buf, Int32Array);
+  return (meta.slices ?? []).map((s, k) => ({ name: s.name, names: s.names, values: all.subarray(k * n, (k + 1) * n) }));
+}
+
+function dataset(model, meta) {
+  const part = (p) => {
+    const y = view(model.get(`${p}_y`), Int32Array);
+    return { x: view(model.get(`${p}_x`), Float32Array), y, ids: view(model.get(`${p}_ids`), Float64Array), slices: sliceColumns(meta, model.get(`${p}_slices`), y.length) };
+  };
+  return { dim: meta.dim, numClasses: meta.classes, classNames: meta.class_names ?? null, image: meta.image ?? null, train: part('train'), test: part('test') };
+}
+
+/** Renders into el; loadBcml() resolves to a Bcml instance whose workers can start. Returns the clean-up. */
+export function renderWidget({ model, el: host }, loadBcml) {
+  const status = el('div', { class: 'widget-status', role: 'status' });
+  const bar = el('div', { class: 'progress' });
+  const cancel = el('button', { type: 'button', hidden: true, text: 'Cancel' });
+  const error = el('p', { class: 'error', role: 'alert' });
+  const root = el('div', { class: 'bcml-widget' }, el('div', { class: 'panel run' }, status, bar, cancel), error);
+  host.append(root);
+  const kind = model.get('kind'), meta = model.get('meta') ?? {};
+  let handle = null, closed = false, thumbs = null;
+  const say = (text) => { status.textContent = text; };
+  const publish = (fields) => { if (closed && !('status' in fields)) return; for (const [k, v] of Object.entries(fields)) model.set(k, v); model.save_changes(); };
+  const failed = (e) => { error.textContent = e?.message ?? String(e); say('failed'); publish({ status: 'error', message: error.textContent }); };
+
+  let analysis = null;
+  const showAnalysis = (summary, evaluations, names, image) => {
+    if (!analysis) {
+      const layout = analysisLayout(null);
+      root.append(layout.root);
+      analysis = createAnalysis(layout, { names, image });
+    }
+    analysis.set(summary, evaluations, summary.complete === false ? {} : { selected: analysis.selected ?? defaultPoint(summary) });
+  };
+  const showRecord = (record, names) => {
+    const els = pointLayout(null), point = freshPoint();
+    root.append(els.root);
+    const draw = () => renderPoint(record, point, els, { names, rerender: draw, title: 'h1 against h2' });
+    draw();
+  };
+  const asMap = (obj) => new Map(Object.entries(obj ?? {}).map(([k, v]) => [Number(k), v]));
+
+  // already computed (a re-displayed widget, or results restored from Python): show, do not run again
+  const state = model.get('status');
+  if (state !== 'waiting') {
+    if (state === 'running') say('running in another view of this widget');
+    else if (state === 'error') { error.textContent = model.get('message'); say('failed'); }
+    else say(model.get('message'));
+    if (kind === 'comparison' && model.get('record')) showRecord(model.get('record'), meta.class_names ?? null);
+    else if (model.get('summary')) showAnalysis(model.get('summary'), asMap(model.get('evaluations')), meta.class_names ?? null, null);
+    return () => {};
+  }
+  publish({ status: 'running', message: 'starting', progress: 0 });
+
+  (async () => {
+    const bcml = await loadBcml();
+    if (kind === 'comparison') {
+      const y = view(model.get('labels'), Int32Array);
+      const record = bcml.evaluate({ h1: view(model.get('h1_labels'), Int32Array), h2: view(model.get('h2_labels'), Int32Array), y,
+        ids: view(model.get('ids'), Float64Array), slices: sliceColumns(meta, model.get('slices'), y.length), metric: model.get('config').metric,
+        numClasses: meta.classes, metadata: meta.metadata ?? undefined });
+      say(`h1 against h2 on ${y.length} instances`);
+      publish({ status: 'done', message: status.textContent, record, progress: 1 });
+      showRecord(record, meta.class_names ?? null);
+      return;
+    }
+    if (kind === 'saved') {
+      const { summary, evaluations } = bcml.loadSweepFolder(model.get('folder'));
+      say(`a saved sweep: ${summary.data.length} evaluations`);
+      publish({ status: 'done', message: status.textContent, summary, evaluations, progress: 1 });
+      showAnalysis(summary, asMap(evaluations), meta.class_names ?? null, null);
+      return;
+    }
+    const ds = dataset(model, meta), config = model.get('config');
+    thumbs = thumbnails(bcml, ds);
+    let h1 = meta.h1.outputs ? null : view(model.get('h1_model'), Uint8Array);
+    if (meta.h1.train) { // the update scenario: h1 learns from the first rows of the training set
+      const t = meta.h1.train, k = Math.max(1, Math.round(ds.train.y.length * t.fraction));
+      say('training h1');
+      const r = await bcml.trainInWorker({ spec: meta.h1.spec, seed: t.seed }, { x: ds.train.x.subarray(0, k * ds.dim), y: ds.train.y.subarray(0, k) },
+        t.options, (p) => renderProgress(bar, { fraction: (p.epoch - 1 + p.batch / p.batches) / p.epochs, text: `training h1: epoch ${p.epoch} of ${p.epochs}` }));
+      h1 = r.model.save();
+      r.model.free();
+      publish({ h1_bytes: new DataView(h1.buffer) });
+    }
+    if (closed) return;
+    const h1input = h1 ? { model: h1 } : { outputsTrain: view(model.get('h1_train'), Float32Array), outputsTest: view(model.get('h1_test'), Float32Array), probabilities: !!meta.h1.probabilities };
+    const h2input = meta.h2.spec ? { spec: meta.h2.spec } : { model: view(model.get('h2_model'), Uint8Array) };
+    const evaluations = new Map();
+    let last = 0;
+    handle = bcml.sweep(config, { train: ds.train, test: ds.test, h1: h1input, h2: h2input }, {
+      workers: meta.workers,
+      onProgress: (p) => {
+        renderProgress(bar, p);
+        const now = Date.now();
+        if (now - last > 500) { last = now; publish({ progress: p.fraction, message: bar.textContent }); }
+      },
+      onEvaluation: (e) => {
+        evaluations.set(e.datapoint_index, e);
+        const partial = bcml.sweepSummary([...evaluations.values()], { constraint: config.recommend ?? '' });
+        partial.complete = false;
+        showAnalysis(partial, evaluations, ds.classNames, thumbs);
+      },
+    });
+    cancel.hidden = false;
+    cancel.onclick = () => handle?.cancel();
+    say('sweeping');
+    const summary = await handle.done;
+    cancel.hidden = true;
+    const text = summary.complete ? `done: ${summary.data.length} evaluations` : `cancelled: ${summary.data.length} evaluations kept`;
+    say(text);
+    renderProgress(bar, { fraction: summary.complete ? 1 : handle.progress.fraction, text });
+    publish({ status: summary.complete ? 'done' : 'cancelled', message: text, progress: summary.complete ? 1 : handle.progress.fraction,
+      summary, evaluations: Object.fromEntries(evaluations) });
+    if (!closed) showAnalysis(summary, evaluations, ds.classNames, thumbs);
+  })().catch(failed);
+
+  // closing the widget (its output cleared, the notebook closed) stops the sweep; finished points are sent back
+  return () => { closed = true; handle?.cancel(); thumbs?.revoke(); };
+}
