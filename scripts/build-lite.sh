@@ -11,7 +11,7 @@ root=$PWD
 [ -f wasm/dist/bcml-simd.wasm ] || bash wasm/build.sh
 [ -d node_modules/pyodide ] && [ -d node_modules/d3 ] || npm ci --no-audit --no-fund --loglevel=error
 [ -f build/bcml ] || bash scripts/build.sh release >/dev/null
-node scripts/datasets.mjs digits >/dev/null
+node scripts/datasets.mjs digits adult >/dev/null
 
 env=build/lite-env
 reqs=notebooks/lite/build-requirements.txt
@@ -62,9 +62,14 @@ cat > "$stage/lite/jupyter-lite.json" <<'EOF'
 }
 EOF
 
-# notebooks and the data they read (the real MNIST digits of npm run datasets)
+# notebooks and the data they read: the real digits and UCI Adult of npm run datasets, and what the CLI makes
+# of them (two saved models, a saved sweep), as a user's pipeline would hand them over
 cp notebooks/*.ipynb "$stage/contents/"
-cp build/datasets/digits/*-ubyte "$stage/contents/data/"
+cp build/datasets/digits/*-ubyte build/datasets/adult/adult-*.csv "$stage/contents/data/"
+build/bcml train notebooks/lite/digits-h1.json --out "$stage/contents/data/digits-h1.bcml" >/dev/null
+build/bcml train notebooks/lite/digits-h2.json --out "$stage/contents/data/digits-h2.bcml" >/dev/null
+build/bcml sweep notebooks/lite/digits-sweep.json --out "$stage/contents/data/digits-sweep" --jobs 2 >/dev/null 2>&1
+rm "$stage"/contents/data/digits-sweep/*.bcml
 
 rm -rf dist/lite
 # run from the stage: jupyter lite keeps its incremental-build database in the working directory

@@ -54,6 +54,19 @@ export function csvDataset(bcml, text, name, choice) {
     featureNames: train.featureNames };
 }
 
+/** A training CSV and a test CSV (bytes or text), the test set encoded with the training set's encoding, as
+ * the CLI's "data" and "test" pair. choice: { label, id, slices, ignore, names: [train name, test name] }. */
+export function csvPair(bcml, trainText, testText, choice) {
+  const opts = { label: choice.label, id: choice.id || undefined, slices: choice.slices ?? [], ignore: choice.ignore ?? [] };
+  const bytes = (t) => (t instanceof DataView ? new Uint8Array(t.buffer, t.byteOffset, t.byteLength) : t);
+  const train = bcml.csvTable(bytes(trainText), { ...opts, name: choice.names?.[0] ?? 'training set' });
+  const test = bcml.csvTable(bytes(testText), { ...opts, name: choice.names?.[1] ?? 'test set' }, train.encoding);
+  return { name: choice.names?.[0] ?? 'CSV', dim: train.dim, numClasses: train.numClasses, classNames: train.classNames, image: null,
+    train: { x: train.x, y: train.y, ids: train.ids ?? offsetIds(0, train.y.length), slices: train.slices },
+    test: { x: test.x, y: test.y, ids: test.ids ?? offsetIds(train.y.length, test.y.length), slices: test.slices },
+    featureNames: train.featureNames };
+}
+
 const offsetIds = (start, n) => Float64Array.from({ length: n }, (_, i) => start + i);
 
 /** Arrays from NPY/NPZ/IDX files: features [n, ...] and labels [n], split into train and test. */

@@ -6,13 +6,14 @@
 // Inputs: kind ('analysis' | 'comparison' | 'saved'); config (the sweep keys of `bcml sweep`, plus workers);
 // meta ({ dim, classes, class_names, image, slices: [{ name, names }], h1: {...}, h2: {...} }); buffers
 // (float32/int32/float64 bytes) train_x, train_y, train_ids, train_slices, test_*, h1_model, h1_train, h1_test,
-// and for comparisons h1_labels, h2_labels, labels, ids, slices; folder ({ file name: text }).
+// or train_csv and test_csv (CSV bytes, encoded here as in the web app, meta.csv the columns' roles); for
+// comparisons h1_labels or h1_model, h2_*, labels, ids, slices (test_x: features for models); folder.
 // Outputs: status ('waiting' | 'running' | 'done' | 'cancelled' | 'error'), message, progress, summary,
 // evaluations ({ datapoint index: record }), record (a comparison), h1_bytes (the h1 model the sweep used).
 import { analysisLayout, pointLayout, createAnalysis, renderPoint, freshPoint, defaultPoint } from './analysis.mjs';
 import { renderProgress } from './components/progress.mjs';
 import { el } from './components/format.mjs';
-import { thumbnails } from './data.mjs';
+import { thumbnails, csvPair } from './data.mjs';
 
 const view = (dv, Type) => (dv && dv.byteLength ? new Type(dv.buffer.slice(dv.byteOffset, dv.byteOffset + dv.byteLength)) : null);
 
@@ -77,9 +78,14 @@ export function renderWidget({ model, el: host }, loadBcml) {
     const bcml = await loadBcml();
     if (kind === 'comparison') {
       const y = view(model.get('labels'), Int32Array);
-      const record = bcml.evaluate({ h1: view(model.get('h1_labels'), Int32Array), h2: view(model.get('h2_labels'), Int32Array), y,
+      // each model: its predicted labels, or a saved model run here on the features
+      const side = (k) => (meta[k].model ? bcml.loadModel(view(model.get(`${k}_model`), Uint8Array)) : { labels: view(model.get(`${k}_labels`), Int32Array) });
+      const h1 = side('h1'), h2 = side('h2');
+      const record = bcml.compare({ x: view(model.get('test_x'), Float32Array), h1, h2, y,
         ids: view(model.get('ids'), Float64Array), slices: sliceColumns(meta, model.get('slices'), y.length), metric: model.get('config').metric,
-        numClasses: meta.classes, metadata: meta.metadata ?? undefined });
+        numClasses: Math.max(meta.classes, h1.outputSize ?? 0, h2.outputSize ?? 0), metadata: meta.metadata ?? undefined });
+      h1.free?.();
+      h2.free?.();
       say(`h1 against h2 on ${y.length} instances`);
       publish({ status: 'done', message: status.textContent, record, progress: 1 });
       showRecord(record, meta.class_names ?? null);
@@ -92,13 +98,18 @@ export function renderWidget({ model, el: host }, loadBcml) {
       showAnalysis(summary, asMap(evaluations), meta.class_names ?? null, null);
       return;
     }
-    const ds = dataset(model, meta), config = model.get('config');
+    const ds = meta.csv ? csvPair(bcml, model.get('train_csv'), model.get('test_csv'), meta.csv) : dataset(model, meta);
+    const config = model.get('config');
+    // specs Python could not size (CSV data are encoded here): input and classes from the data
+    const sized = (spec) => (spec && spec.preset && spec.input === undefined && spec.preset !== 'mnist-net' && spec.preset !== 'cifar-net'
+      ? { ...spec, input: ds.image ? [ds.image.channels, ds.image.height, ds.image.width] : ds.dim, classes: spec.classes ?? ds.numClasses }
+      : spec && spec.preset && spec.classes === undefined ? { ...spec, classes: ds.numClasses } : spec);
     thumbs = thumbnails(bcml, ds);
     let h1 = meta.h1.outputs ? null : view(model.get('h1_model'), Uint8Array);
     if (meta.h1.train) { // the update scenario: h1 learns from the first rows of the training set
       const t = meta.h1.train, k = Math.max(1, Math.round(ds.train.y.length * t.fraction));
       say('training h1');
-      const r = await bcml.trainInWorker({ spec: meta.h1.spec, seed: t.seed }, { x: ds.train.x.subarray(0, k * ds.dim), y: ds.train.y.subarray(0, k) },
+      const r = await bcml.trainInWorker({ spec: sized(meta.h1.spec), seed: t.seed }, { x: ds.train.x.subarray(0, k * ds.dim), y: ds.train.y.subarray(0, k) },
         t.options, (p) => renderProgress(bar, { fraction: (p.epoch - 1 + p.batch / p.batches) / p.epochs, text: `training h1: epoch ${p.epoch} of ${p.epochs}` }));
       h1 = r.model.save();
       r.model.free();
@@ -106,7 +117,7 @@ export function renderWidget({ model, el: host }, loadBcml) {
     }
     if (closed) return;
     const h1input = h1 ? { model: h1 } : { outputsTrain: view(model.get('h1_train'), Float32Array), outputsTest: view(model.get('h1_test'), Float32Array), probabilities: !!meta.h1.probabilities };
-    const h2input = meta.h2.spec ? { spec: meta.h2.spec } : { model: view(model.get('h2_model'), Uint8Array) };
+    const h2input = meta.h2.spec ? { spec: sized(meta.h2.spec) } : { model: view(model.get('h2_model'), Uint8Array) };
     const evaluations = new Map();
     let last = 0;
     handle = bcml.sweep(config, { train: ds.train, test: ds.test, h1: h1input, h2: h2input }, {

@@ -6,7 +6,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { serve } from '../../scripts/lib/serve.mjs';
@@ -62,13 +62,32 @@ async function openNotebook(name) {
   return { page, foreign, problems, python };
 }
 
-const widgetState = (page) => page.$eval('.bcml-widget .widget-status', (e) => e.textContent).catch(() => '');
+/** `bcml sweep` on a config of the repository (paths relative to it); the summary it wrote. */
+function nativeSweep(config, out) {
+  const r = spawnSync(bin, ['sweep', config, '--out', join(work, out), '--jobs', '2'], { cwd: root, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(readFileSync(join(work, out, 'sweep_summary.json'), 'utf8'));
+}
+
+function sameSummary(got, native) {
+  assert.deepEqual(got.data, native.data);
+  assert.equal(got.h1_performance, native.h1_performance);
+  assert.deepEqual(got.pareto_front, native.pareto_front);
+  assert.deepEqual(got.recommendation, native.recommendation);
+}
+
+/** Waits until the n-th widget on the page has finished; its status line. */
+async function finished(page, n = 1) {
+  await page.waitForFunction((k) => {
+    const s = document.querySelectorAll('.bcml-widget .widget-status');
+    return s.length >= k && /^(done|cancelled|failed)|^h1 against h2|^a saved sweep/.test(s[k - 1].textContent);
+  }, n, { timeout: 600_000, polling: 500 });
+  return page.$$eval('.bcml-widget .widget-status', (es, k) => es[k - 1].textContent, n);
+}
 
 test('compatibility-analysis.ipynb: the widget sweeps in the browser and Python gets the CLI\'s numbers', async () => {
   const { page, foreign, problems, python } = await openNotebook('compatibility-analysis.ipynb');
-  await page.waitForFunction(() => /^(done|cancelled|failed)/.test(document.querySelector('.bcml-widget .widget-status')?.textContent ?? ''),
-    null, { timeout: 600_000, polling: 500 });
-  assert.match(await widgetState(page), /^done: 20 evaluations/);
+  assert.match(await finished(page), /^done: 20 evaluations/);
   await page.waitForSelector('.bcml-widget .plots:not([hidden]) svg .point');
   await page.$eval('.bcml-widget .filters', (e) => e.scrollIntoView());
   await page.screenshot({ path: join(shots, 'lite-analysis.png') });
@@ -76,24 +95,10 @@ test('compatibility-analysis.ipynb: the widget sweeps in the browser and Python 
   const got = JSON.parse(await python('import json; print(json.dumps({"status": analysis.status, "summary": analysis.summary, "e0": analysis.evaluation_records()[1]}))'));
   assert.equal(got.status, 'done');
 
-  // the same sweep, natively: same digits, same models, seeds, optimizer and grid
-  const digits = (f) => join(root, 'build/datasets/digits', f);
-  const idx = (set) => ({ idx: { images: digits(`${set}-images-idx3-ubyte`), labels: digits(`${set}-labels-idx1-ubyte`) } });
-  const mlp = (hidden) => ({ preset: 'mlp', input: [1, 28, 28], hidden, classes: 10 });
-  const optimizer = { name: 'sgd', lr: 0.05, momentum: 0.5 };
-  const config = { data: idx('train'), test: idx('t10k'),
-    h1: { train: { data: { ...idx('train'), fraction: 0.25 }, model: mlp([32]), epochs: 3, batch_size: 64, seed: 2, optimizer } },
-    model: mlp([64]), epochs: 3, batch_size: 64, seed: 1, optimizer, new_error: 'new-error-cross-entropy',
-    strict_imitation: 'strict-imitation-cross-entropy', metric: 'accuracy', lambda: { start: 0, stop: 1, step: 0.25 }, recommend: 'btc>=0.95' };
-  writeFileSync(join(work, 'sweep.json'), JSON.stringify(config));
-  const r = spawnSync(bin, ['sweep', 'sweep.json', '--out', 'native', '--jobs', '2'], { cwd: work, encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  const native = JSON.parse(readFileSync(join(work, 'native/sweep_summary.json'), 'utf8'));
-  assert.deepEqual(got.summary.data, native.data);
-  assert.equal(got.summary.h1_performance, native.h1_performance);
-  assert.deepEqual(got.summary.pareto_front, native.pareto_front);
-  assert.deepEqual(got.summary.recommendation, native.recommendation);
-  const e1 = JSON.parse(readFileSync(join(work, 'native/1-evaluation-data.json'), 'utf8'));
+  // the same sweep, natively: same digits, same models, seeds, optimizer and grid (the config the site's saved sweep comes from)
+  const native = nativeSweep('notebooks/lite/digits-sweep.json', 'digits');
+  sameSummary(got.summary, native);
+  const e1 = JSON.parse(readFileSync(join(work, 'digits/1-evaluation-data.json'), 'utf8'));
   assert.deepEqual(got.e0.models_error_overlap, e1.models_error_overlap);
   assert.equal(got.e0.btc, e1.btc);
 
@@ -107,6 +112,55 @@ test('compatibility-analysis.ipynb: the widget sweeps in the browser and Python 
   const row = native.data.find((d) => d.testing && d.lambda_c === 1 && d['new-error']);
   assert.ok(outputs.some((t) => t.includes(`1         new-error          ${row.btc.toFixed(4)}  ${row.bec.toFixed(4)}  ${row.performance.toFixed(4)}`)), outputs.join('\n'));
 
+  assert.deepEqual(foreign, []);
+  assert.deepEqual(problems(), []);
+  await page.close();
+});
+
+test('compatibility-analysis-adult.ipynb: CSV files read by the C reader in the browser give the CLI\'s sweep', async () => {
+  const { page, foreign, problems, python } = await openNotebook('compatibility-analysis-adult.ipynb');
+  assert.match(await finished(page), /^done: 20 evaluations/);
+  await page.waitForFunction(() => [...document.querySelectorAll('.jp-OutputArea-output')].some((e) => /lambda_c 1 +new-error/.test(e.textContent)),
+    null, { timeout: 60_000, polling: 250 });
+  const got = JSON.parse(await python('import json; print(json.dumps(analysis.summary))'));
+  sameSummary(got, nativeSweep('examples/compatibility-analysis-adult.json', 'adult'));
+  await page.$eval('.bcml-widget .slices', (e) => e.scrollIntoView());
+  await page.screenshot({ path: join(shots, 'lite-adult-slices.png') });
+  assert.deepEqual(foreign, []);
+  assert.deepEqual(problems(), []);
+  await page.close();
+});
+
+test('model-comparison-MNIST.ipynb: saved models and plain predictions compare as `bcml compare` does', async () => {
+  const { page, foreign, problems, python } = await openNotebook('model-comparison-MNIST.ipynb');
+  assert.match(await finished(page, 2), /^h1 against h2 on 8 instances/);
+  assert.match(await finished(page, 1), /^h1 against h2 on 1000 instances/);
+  const got = JSON.parse(await python('import json; print(json.dumps(comparison.record))'));
+  // the same models, natively (the site's copies are the CLI's own output)
+  const digits = (f) => join(root, 'build/datasets/digits', f);
+  const model = (k) => join(root, 'dist/lite/files/data', `digits-${k}.bcml`);
+  const r = spawnSync(bin, ['compare'], { cwd: work, encoding: 'utf8', input: JSON.stringify({
+    data: { idx: { images: digits('t10k-images-idx3-ubyte'), labels: digits('t10k-labels-idx1-ubyte') } },
+    h1: { model_file: model('h1') }, h2: { model_file: model('h2') } }) });
+  assert.equal(r.status, 0, r.stderr);
+  const native = JSON.parse(r.stdout);
+  for (const k of ['btc', 'bec', 'h1_performance', 'h2_performance', 'counts']) assert.deepEqual(got[k], native[k], k);
+  const metadata = await page.$$eval('.bcml-widget', (ws) => ws[1].textContent);
+  assert.match(metadata, /row \d of the export/);
+  await page.screenshot({ path: join(shots, 'lite-comparison.png') });
+  assert.deepEqual(foreign, []);
+  assert.deepEqual(problems(), []);
+  await page.close();
+});
+
+test('compatibility-analysis-from-saved-data.ipynb: a saved folder reopens and its records reach Python', async () => {
+  const { page, foreign, problems, python } = await openNotebook('compatibility-analysis-from-saved-data.ipynb');
+  assert.match(await finished(page), /^a saved sweep: 20 evaluations/);
+  await page.waitForFunction(() => [...document.querySelectorAll('.jp-OutputArea-output')].some((e) => /20 evaluations; recommended/.test(e.textContent)),
+    null, { timeout: 60_000, polling: 250 });
+  const got = JSON.parse(await python('import json; print(json.dumps(saved.summary))'));
+  const stored = JSON.parse(readFileSync(join(root, 'dist/lite/files/data/digits-sweep/sweep_summary.json'), 'utf8'));
+  assert.deepEqual(got.data, stored.data);
   assert.deepEqual(foreign, []);
   assert.deepEqual(problems(), []);
   await page.close();

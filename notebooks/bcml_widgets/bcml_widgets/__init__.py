@@ -6,7 +6,7 @@
     analysis            # the widget runs the sweep in the browser (bcml's WebAssembly) and draws it
     analysis.summary    # once it says "done": the sweep summary; .evaluations, .summary_table(), .save(folder)
 """
-from .inputs import Arrays, Data, read_idx, read_npy
+from .inputs import Arrays, CsvFile, Data, read_idx, read_npy
 from .models import MLP, CifarNet, Layers, LogisticRegression, MnistNet, Outputs, Trained
 from .options import (SGD, Adam, BCBinaryCrossEntropyLoss, BCCrossEntropyLoss, BCKLDivLoss, BCNLLLoss,
                       FocalDistillationLoss, StrictImitationBinaryCrossEntropyLoss, StrictImitationCrossEntropyLoss,
@@ -14,7 +14,7 @@ from .options import (SGD, Adam, BCBinaryCrossEntropyLoss, BCCrossEntropyLoss, B
 from .widgets import CompatibilityAnalysis, ModelComparison, SavedAnalysis
 
 __version__ = "0.1.0"
-__all__ = ["CompatibilityAnalysis", "ModelComparison", "SavedAnalysis", "Data", "Arrays", "read_idx", "read_npy", "MLP",
+__all__ = ["CompatibilityAnalysis", "ModelComparison", "SavedAnalysis", "Data", "CsvFile", "Arrays", "read_idx", "read_npy", "MLP",
            "LogisticRegression", "MnistNet", "CifarNet", "Layers", "Trained", "Outputs", "SGD", "Adam", "BCNLLLoss",
            "BCCrossEntropyLoss", "BCBinaryCrossEntropyLoss", "BCKLDivLoss", "FocalDistillationLoss",
            "StrictImitationNLLLoss", "StrictImitationCrossEntropyLoss", "StrictImitationBinaryCrossEntropyLoss",

@@ -39,6 +39,21 @@ class Data:
         self.x, self.y, self.ids, self.slices = x, y, ids, dict(slices or {})
 
 
+class CsvFile:
+    """A CSV file (path or text) read by bcml's own CSV reader in the browser, as on the command line: the label
+    column, an optional id column, slice columns and columns to leave out; numeric columns are standardised and
+    text columns one-hot encoded with the training set's encoding."""
+
+    def __init__(self, source, label, id=None, slices=(), ignore=()):
+        if isinstance(source, (bytes, bytearray)):
+            self.name, self.bytes = "CSV", bytes(source)
+        elif isinstance(source, str) and "\n" in source:
+            self.name, self.bytes = "CSV", source.encode("utf-8")
+        else:
+            self.name, self.bytes = Path(source).name, Path(source).read_bytes()
+        self.roles = {"label": label, "id": id, "slices": list(slices), "ignore": list(ignore)}
+
+
 def as_data(value, what):
     if isinstance(value, Data):
         return value

@@ -21,6 +21,12 @@ class Spec:
         shape = [image["channels"], image["height"], image["width"]] if image else dim
         return {"preset": self.preset, "input": shape, "classes": classes, **self.fields}
 
+    def unsized(self):
+        """The spec without input size and class count, for data the browser encodes (CSV files)."""
+        if self.preset == "layers":
+            return dict(self.fields)
+        return {"preset": self.preset, **self.fields}
+
     def __repr__(self):
         return f"Spec({self.preset!r}, {self.fields})"
 

@@ -37,6 +37,7 @@ class _Widget(anywidget.AnyWidget):
     test_x, test_y, test_ids, test_slices = (traitlets.Bytes(b"").tag(sync=True) for _ in range(4))
     h1_model, h1_train, h1_test, h2_model = (traitlets.Bytes(b"").tag(sync=True) for _ in range(4))
     h1_labels, h2_labels, labels, ids, slices = (traitlets.Bytes(b"").tag(sync=True) for _ in range(5))
+    train_csv, test_csv = (traitlets.Bytes(b"").tag(sync=True) for _ in range(2))
 
 
 
@@ -125,6 +126,15 @@ def _sets(training_set, test_set):
     return meta, buffers
 
 
+def _csv_sets(training_set, test_set):
+    if not (isinstance(training_set, inputs.CsvFile) and isinstance(test_set, inputs.CsvFile)):
+        raise TypeError("training_set and test_set: give both as CsvFile, or both as Data / (x, y)")
+    if training_set.roles != test_set.roles:
+        raise ValueError(f"test_set: its columns' roles {test_set.roles} differ from the training set's {training_set.roles}")
+    meta = {"csv": {**training_set.roles, "names": [training_set.name, test_set.name]}}
+    return meta, {"train_csv": training_set.bytes, "test_csv": test_set.bytes}
+
+
 class CompatibilityAnalysis(_Widget, _Results):
     """A lambda_c sweep of h2 against h1, run in the browser, with the interactive analysis (scatter plots with
     the Pareto front, Venn diagram, per-class bars, slices, error table). Parameters follow the original's
@@ -147,7 +157,10 @@ class CompatibilityAnalysis(_Widget, _Results):
             raise ValueError("CompatibilityAnalysis needs h1, h2, training_set and test_set")
         if not lambda_c_stepsize > 0:
             raise ValueError(f"lambda_c_stepsize must be > 0, got {lambda_c_stepsize}")
-        meta, buffers = _sets(training_set, test_set)
+        if isinstance(training_set, inputs.CsvFile) or isinstance(test_set, inputs.CsvFile):
+            meta, buffers = _csv_sets(training_set, test_set)
+        else:
+            meta, buffers = _sets(training_set, test_set)
         opt = options.optimizer(OptimizerClass, optimizer_kwargs if optimizer_kwargs is not None else {"lr": 0.01, "momentum": 0.5})
         config = {"epochs": int(number_of_epochs), "batch_size": int(batch_size_train), "seed": int(seed), "optimizer": opt,
                   "new_error": options.loss(NewErrorLossClass, options.NEW_ERROR, new_error_loss_kwargs, "NewErrorLossClass"),
@@ -158,9 +171,10 @@ class CompatibilityAnalysis(_Widget, _Results):
             config["recommend"] = str(recommend)
         if workers:
             meta["workers"] = int(workers)
-        args = (meta["dim"], meta["classes"], meta["image"])
+        csv = "csv" in meta
+        size = (lambda m: m.unsized()) if csv else (lambda m: m.spec(meta["dim"], meta["classes"], meta["image"]))
         if isinstance(h2, Spec):
-            meta["h2"] = {"spec": h2.spec(*args)}
+            meta["h2"] = {"spec": size(h2)}
         elif saved_model(h2) is not None:
             meta["h2"] = {}
             buffers["h2_model"] = saved_model(h2)
@@ -168,11 +182,13 @@ class CompatibilityAnalysis(_Widget, _Results):
             raise TypeError(f"h2: expected a model (MLP(...), LogisticRegression(), ...) or a saved bcml model, got {type(h2).__name__}")
         if isinstance(h1, Trained):
             h1_seed = int(h1.seed if h1.seed is not None else seed + 1)  # initialises and shuffles, as `bcml sweep`'s h1.train.seed
-            meta["h1"] = {"spec": h1.model.spec(*args), "train": {
+            meta["h1"] = {"spec": size(h1.model), "train": {
                 "fraction": h1.fraction, "seed": h1_seed,
                 "options": {"epochs": int(h1.epochs or number_of_epochs), "batch_size": int(h1.batch_size or batch_size_train),
                             "seed": h1_seed, "optimizer": options.optimizer(h1.optimizer, None) if h1.optimizer else opt}}}
         elif isinstance(h1, Outputs):
+            if csv:
+                raise ValueError("h1 outputs need the row counts of the sets: give the data as Data(x, y), not CSV files")
             tr, k1 = inputs.outputs(h1.train, meta["n_train"], "h1 outputs on the training set")
             te, k2 = inputs.outputs(h1.test, meta["n_test"], "h1 outputs on the test set")
             if k1 != k2:
@@ -227,14 +243,30 @@ class ModelComparison(_Widget, _Results):
         data = inputs.as_data(data, "dataset")
         y = inputs.plain(data.y)
         n = len(y)
-        p1, p2 = inputs.predicted_labels(h1, "h1"), inputs.predicted_labels(h2, "h2")
-        for what, p in (("h1", p1), ("h2", p2)):
-            if len(p) != n:
+        models = {k: saved_model(m) for k, m in (("h1", h1), ("h2", h2))}
+        preds = {k: None if models[k] is not None else inputs.predicted_labels(m, k) for k, m in (("h1", h1), ("h2", h2))}
+        for what, p in preds.items():
+            if p is not None and len(p) != n:
                 raise ValueError(f"{what}: {len(p)} predictions for {n} labels")
-        (b1, b2, by), names, classes = inputs.labels([p1, p2, y], ["h1 predictions", "h2 predictions", "dataset labels"])
-        ids_buf = inputs.ids(data.ids, n, "dataset ids")
+        given = [p for p in preds.values() if p is not None]
+        encoded, names, classes = inputs.labels(given + [y], [f"{k} predictions" for k, p in preds.items() if p is not None] + ["dataset labels"])
+        if names is not None and len(given) < 2:
+            raise ValueError("dataset labels: class names need both models' predictions as names too; saved models predict class numbers")
         meta = {"classes": classes, "class_names": names, "slices": []}
-        buffers = {"h1_labels": b1, "h2_labels": b2, "labels": by, "ids": ids_buf}
+        buffers = {"labels": encoded[-1], "ids": inputs.ids(data.ids, n, "dataset ids")}
+        for k in ("h1", "h2"):
+            meta[k] = {"model": models[k] is not None}
+            if models[k] is not None:
+                buffers[f"{k}_model"] = models[k]
+            else:
+                buffers[f"{k}_labels"] = encoded.pop(0)
+        if any(models.values()):
+            if data.x is None:
+                raise ValueError("dataset: saved models need the features: give Data(x, y) or (x, y)")
+            x, nx, _, _ = inputs.features(data.x, "dataset features")
+            if nx != n:
+                raise ValueError(f"dataset: {nx} rows of features but {n} labels")
+            buffers["test_x"] = x
         if data.slices:
             meta["slices"], (buffers["slices"],) = inputs.slices([data.slices], [n], ["dataset"])
         if get_instance_metadata is not None:
