@@ -3,9 +3,9 @@
 // The module carries the sources of web/widget.mjs and everything it imports (wasm binding, worker, D3
 // components), the wasm builds (base64) and D3; at run time each source becomes a blob-URL module whose
 // relative imports are rewritten to the blob URLs of their targets, so the code runs exactly as in the page.
-// Also writes widget.css: the components' rules scoped under .bcml-widget.
+// Also writes widget.css (the components' rules scoped under .bcml-widget) and copies the two wasm builds.
 // Usage: node scripts/build-widget.mjs OUT_DIR
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -84,4 +84,6 @@ ${css.trim()}
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'widget.js'), bundle);
 writeFileSync(join(out, 'widget.css'), widgetCss);
+// the same builds for the kernel's own core (bcml_widgets/core.py: Model, CompatibilityModel in Pyodide)
+for (const b of ['simd', 'scalar']) copyFileSync(join(root, `wasm/dist/bcml-${b}.wasm`), join(out, `bcml-${b}.wasm`));
 console.log(`built ${relative(process.cwd(), join(out, 'widget.js'))} (${(bundle.length / 1024).toFixed(0)} KB, ${Object.keys(sources).length} modules)`);

@@ -6,6 +6,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -161,6 +162,37 @@ test('compatibility-analysis-from-saved-data.ipynb: a saved folder reopens and i
   const got = JSON.parse(await python('import json; print(json.dumps(saved.summary))'));
   const stored = JSON.parse(readFileSync(join(root, 'dist/lite/files/data/digits-sweep/sweep_summary.json'), 'utf8'));
   assert.deepEqual(got.data, stored.data);
+  assert.deepEqual(foreign, []);
+  assert.deepEqual(problems(), []);
+  await page.close();
+});
+
+test('tensorflow-MNIST.ipynb: Model/CompatibilityModel.fit in the kernel train the very models `bcml train` does', async () => {
+  const { page, foreign, problems, python } = await openNotebook('tensorflow-MNIST.ipynb');
+  assert.match(await finished(page), /^h1 against h2 on 1000 instances/);
+  const got = JSON.parse(await python(`import json, hashlib
+print(json.dumps({k: hashlib.sha256(open(f"{k}.bcml", "rb").read()).hexdigest() for k in ("h1", "h2")} | {"scores": {k: scores[k] for k in ("btc", "bec", "h1_performance", "h2_performance")}, "history": history}))`));
+  const digits = (f) => join(root, 'build/datasets/digits', f);
+  const data = { idx: { images: digits('train-images-idx3-ubyte'), labels: digits('train-labels-idx1-ubyte') } };
+  const model = { preset: 'mlp', input: [1, 28, 28], hidden: [128], classes: 10 };
+  const optimizer = { name: 'adam', lr: 0.001 };
+  const train = (name, config) => {
+    const r = spawnSync(bin, ['train', '--out', `${name}.bcml`], { cwd: work, encoding: 'utf8', input: JSON.stringify(config) });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout);
+  };
+  train('tf-h1', { data, model, epochs: 3, batch_size: 128, seed: 0, optimizer });
+  const h2 = train('tf-h2', { data, model, h1: { model_file: 'tf-h1.bcml' }, loss: { name: 'new-error-cross-entropy', lambda_c: 0.9 }, epochs: 6, batch_size: 128, seed: 1, optimizer });
+  const sha = (f) => createHash('sha256').update(readFileSync(join(work, f))).digest('hex');
+  assert.equal(got.h1, sha('tf-h1.bcml'));
+  assert.equal(got.h2, sha('tf-h2.bcml'));
+  assert.deepEqual(got.history.loss, h2.epoch_loss);
+  const r = spawnSync(bin, ['compare'], { cwd: work, encoding: 'utf8', input: JSON.stringify({
+    data: { idx: { images: digits('t10k-images-idx3-ubyte'), labels: digits('t10k-labels-idx1-ubyte') } },
+    h1: { model_file: 'tf-h1.bcml' }, h2: { model_file: 'tf-h2.bcml' } }) });
+  assert.equal(r.status, 0, r.stderr);
+  const native = JSON.parse(r.stdout);
+  for (const k of ['btc', 'bec', 'h1_performance', 'h2_performance']) assert.equal(got.scores[k], native[k], k);
   assert.deepEqual(foreign, []);
   assert.deepEqual(problems(), []);
   await page.close();

@@ -26,16 +26,28 @@ def _marker(name, doc):
 # markers with the original's names, for code written against it
 for _n in set(NEW_ERROR) | set(STRICT_IMITATION):
     globals()[_n] = _marker(_n, f"The original library's {_n}, as a name for bcml's {NEW_ERROR.get(_n) or STRICT_IMITATION[_n]}.")
-SGD = _marker("SGD", "Stochastic gradient descent (torch.optim.SGD semantics).")
-Adam = _marker("Adam", "Adam (torch.optim.Adam semantics).")
 
 
-def _name(value):
+class SGD:
+    """Stochastic gradient descent (torch.optim.SGD semantics): SGD(lr=0.01, momentum=0.5, ...)."""
+
+    def __init__(self, lr=0.01, **kwargs):
+        self.kwargs = {"lr": lr, **kwargs}
+
+
+class Adam:
+    """Adam (torch.optim.Adam semantics): Adam(lr=0.001, betas=(0.9, 0.999), ...)."""
+
+    def __init__(self, lr=0.001, **kwargs):
+        self.kwargs = {"lr": lr, **kwargs}
+
+
+def name_of(value):
     return value if isinstance(value, str) else getattr(value, "__name__", None) or type(value).__name__
 
 
 def loss(value, table, kwargs, what):
-    name = _name(value)
+    name = name_of(value)
     family = "new-error" if table is NEW_ERROR else "strict-imitation"
     known = set(table.values())
     bcml_name = table.get(name, name if name in known else None)
@@ -49,7 +61,10 @@ def loss(value, table, kwargs, what):
 
 
 def optimizer(cls, kwargs):
-    name = (_name(cls) or "sgd").lower()
+    """An optimizer class, instance (SGD(lr=...)) or name, with its arguments, as bcml's optimizer object."""
+    if isinstance(cls, (SGD, Adam)):
+        cls, kwargs = type(cls), {**cls.kwargs, **(kwargs or {})}
+    name = (name_of(cls) or "sgd").lower()
     if name not in OPTIMIZERS:
         raise ValueError(f"OptimizerClass: {name!r} is not supported; use SGD or Adam")
     kw = dict(kwargs or {})
@@ -62,7 +77,7 @@ def optimizer(cls, kwargs):
 
 
 def metric(value):
-    name = _name(value)
+    name = name_of(value)
     if name not in METRICS:
         raise ValueError(f"performance_metric: {name!r} is not supported; use one of {sorted(set(METRICS.values()))}")
     return METRICS[name]
