@@ -113,6 +113,25 @@ test('compatibility-analysis.ipynb: the widget sweeps in the browser and Python 
   const row = native.data.find((d) => d.testing && d.lambda_c === 1 && d['new-error']);
   assert.ok(outputs.some((t) => t.includes(`1         new-error          ${row.btc.toFixed(4)}  ${row.bec.toFixed(4)}  ${row.performance.toFixed(4)}`)), outputs.join('\n'));
 
+  // closing the widget (clearing its output) stops a running sweep; the finished points reach Python
+  await page.evaluate(async (code) => {
+    const app = window.jupyterapp, nb = app.shell.currentWidget.content;
+    nb.activeCellIndex = nb.widgets.length - 1;
+    await app.commands.execute('notebook:insert-cell-below');
+    nb.activeCell.model.sharedModel.setSource(code);
+    app.commands.execute('notebook:run-cell');
+  }, `slow = CompatibilityAnalysis(number_of_epochs=40, h1=Trained(MLP([32]), fraction=0.25, epochs=1), h2=MLP([256]),
+    training_set=train, test_set=test, batch_size_train=16, lambda_c_stepsize=0.05, seed=1)
+slow`);
+  await page.waitForFunction(() => document.querySelectorAll('.bcml-widget .widget-status')[1]?.textContent === 'sweeping', null, { timeout: 120_000, polling: 100 });
+  await page.evaluate(() => window.jupyterapp.commands.execute('notebook:clear-cell-output'));
+  let closed;
+  for (let i = 0; i < 300 && !closed?.done; i++, await page.waitForTimeout(100)) closed = JSON.parse(await python('import json; print(json.dumps({"status": slow.status, "done": slow.done, "n": len(slow.evaluations), "complete": (slow.summary or {}).get("complete")}))'));
+  assert.equal(closed.status, 'cancelled');
+  assert.equal(closed.complete, false);
+  assert.ok(closed.n < 84, `${closed.n} evaluations`);
+  assert.equal(await page.$$eval('.bcml-widget', (ws) => ws.length), 1);
+
   assert.deepEqual(foreign, []);
   assert.deepEqual(problems(), []);
   await page.close();
@@ -196,4 +215,13 @@ print(json.dumps({k: hashlib.sha256(open(f"{k}.bcml", "rb").read()).hexdigest() 
   assert.deepEqual(foreign, []);
   assert.deepEqual(problems(), []);
   await page.close();
+});
+
+test('bcml_widgets under CPython: inputs, messages, names, saved folders (unittest)', () => {
+  const py = join(root, 'build/lite-env/bin/python');
+  const pip = spawnSync(py, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-r', 'notebooks/lite/test-requirements.txt'], { cwd: root, encoding: 'utf8' });
+  assert.equal(pip.status, 0, pip.stderr);
+  const r = spawnSync(py, ['-m', 'unittest', 'discover', '-s', 'tests'], { cwd: join(root, 'notebooks/bcml_widgets'), encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /Ran \d+ tests/);
 });

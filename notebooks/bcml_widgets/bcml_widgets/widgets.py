@@ -74,16 +74,11 @@ class _Results:
         return {int(k): v for k, v in sorted(self.evaluations.items(), key=lambda kv: int(kv[0]))}
 
     def summary_table(self):
-        """One row per evaluation (lambda_c, dissonance, training/testing, BTC, BEC, performance): a pandas
-        DataFrame when pandas is installed, else a list of dicts."""
+        """One dict per evaluation (lambda_c, dissonance, training/testing, btc, bec, performance, nfr), the
+        shape pandas.DataFrame(...) takes."""
         self._need("summary")
-        rows = [{"dissonance": "new-error" if r.get("new-error") else "strict-imitation",
+        return [{"dissonance": "new-error" if r.get("new-error") else "strict-imitation",
                  **{k: v for k, v in r.items() if not isinstance(v, (list, dict))}} for r in self.summary["data"]]
-        try:
-            import pandas as pd
-        except ImportError:
-            return rows
-        return pd.DataFrame(rows)
 
     def save(self, folder):
         """Writes the sweep folder (sweep_summary.json and <k>-evaluation-data.json, the original's layout), which
