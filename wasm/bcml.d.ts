@@ -109,6 +109,8 @@ export class Bcml {
   readonly simd: boolean;
   readonly version: string;
   readonly kernels: string;
+  /** The sweep worker module URL given to load(), or null (beside bcml.mjs). */
+  readonly workerUrl: string | URL | null;
   readonly heapBytes: number;
   loss(options: LossOptions, data: { h1?: Floats | null; h2: Floats; y: Ints; n?: number; c?: number }): { value: number; grad: Float32Array };
   evaluate(input: { h1: Ints; h2: Ints; y: Ints; ids?: ArrayLike<number> | null; metadata?: string[]; slices?: SliceColumn[]; metric?: string; numClasses?: number }): Evaluation;
