@@ -65,6 +65,7 @@ EOF
 # notebooks and the data they read: the real digits and UCI Adult of npm run datasets, and what the CLI makes
 # of them (two saved models, a saved sweep), as a user's pipeline would hand them over
 cp notebooks/*.ipynb "$stage/contents/"
+node scripts/make-lite-notebooks.mjs "$stage/contents" >/dev/null
 cp build/datasets/digits/*-ubyte build/datasets/adult/adult-*.csv "$stage/contents/data/"
 build/bcml train notebooks/lite/digits-h1.json --out "$stage/contents/data/digits-h1.bcml" >/dev/null
 build/bcml train notebooks/lite/digits-h2.json --out "$stage/contents/data/digits-h2.bcml" >/dev/null

@@ -7,7 +7,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { serve } from '../../scripts/lib/serve.mjs';
@@ -224,4 +224,27 @@ test('bcml_widgets under CPython: inputs, messages, names, saved folders (unitte
   const r = spawnSync(py, ['-m', 'unittest', 'discover', '-s', 'tests'], { cwd: join(root, 'notebooks/bcml_widgets'), encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /Ran \d+ tests/);
+});
+
+test('generated notebooks: all 18 are on the site; bcbinary_cross_entropy.ipynb gives `bcml train`\'s update on Adult', async () => {
+  const examples = readdirSync(join(root, 'examples/notebooks')).map((f) => f.replace(/\.json$/, ''));
+  const site = readdirSync(join(root, 'dist/lite/files')).filter((f) => f.endsWith('.ipynb')).map((f) => f.replace(/\.ipynb$/, ''));
+  assert.deepEqual(examples.filter((e) => !site.includes(e)), []);
+  const { page, foreign, problems, python } = await openNotebook('bcbinary_cross_entropy.ipynb');
+  assert.match(await finished(page), /^h1 against h2 on 16281 instances/);
+  const got = JSON.parse(await python('import json; print(json.dumps({k: scores[k] for k in ("btc", "bec", "h1_performance", "h2_performance")}))'));
+  // the command line on the notebook's own config (as npm run examples runs it)
+  const ex = JSON.parse(readFileSync(join(root, 'examples/notebooks/bcbinary_cross_entropy.json'), 'utf8'));
+  const train = (config) => {
+    const r = spawnSync(bin, ['train'], { cwd: root, encoding: 'utf8', input: JSON.stringify(config) });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout);
+  };
+  train({ ...ex.h1, save: join(work, 'bin-h1.bcml') });
+  const { h2_from_h1: _, ...h2 } = ex.h2;
+  const native = train({ ...h2, model_file: join(work, 'bin-h1.bcml'), h1: { model_file: join(work, 'bin-h1.bcml') } }).test.compatibility;
+  assert.deepEqual(got, { btc: native.btc, bec: native.bec, h1_performance: native.h1_accuracy, h2_performance: native.h2_accuracy });
+  assert.deepEqual(foreign, []);
+  assert.deepEqual(problems(), []);
+  await page.close();
 });

@@ -14,11 +14,11 @@ from .options import (SGD, Adam, BCBinaryCrossEntropyLoss, BCCrossEntropyLoss, B
                       FocalDistillationLoss, StrictImitationBinaryCrossEntropyLoss, StrictImitationCrossEntropyLoss,
                       StrictImitationKLDivLoss, StrictImitationNLLLoss)
 from .core import BcmlError
-from .fit import CompatibilityModel, Model
+from .fit import CompatibilityModel, Model, read_csv
 from .widgets import CompatibilityAnalysis, ModelComparison, SavedAnalysis
 
 __version__ = "0.1.0"
-__all__ = ["CompatibilityAnalysis", "ModelComparison", "SavedAnalysis", "Model", "CompatibilityModel", "BcmlError", "Data", "CsvFile", "Arrays", "read_idx", "read_npy", "MLP",
+__all__ = ["CompatibilityAnalysis", "ModelComparison", "SavedAnalysis", "Model", "CompatibilityModel", "BcmlError", "Data", "CsvFile", "Arrays", "read_idx", "read_npy", "read_csv", "MLP",
            "LogisticRegression", "MnistNet", "CifarNet", "Layers", "Trained", "Outputs", "SGD", "Adam", "BCNLLLoss",
            "BCCrossEntropyLoss", "BCBinaryCrossEntropyLoss", "BCKLDivLoss", "FocalDistillationLoss",
            "StrictImitationNLLLoss", "StrictImitationCrossEntropyLoss", "StrictImitationBinaryCrossEntropyLoss",

@@ -159,3 +159,25 @@ class _Core:
         finally:
             for p in ps:
                 self.x.bw_free(p)
+
+    def csv_table(self, text, options, encoding=None):
+        """A CSV file through bcml's reader: its metadata (n, dim, class names, encoding) and x, y, ids bytes."""
+        ptext, popts = self.put(text), self.cstr(json.dumps(options))
+        penc = self.cstr(json.dumps(encoding)) if encoding is not None else 0
+        outs = [self.put(b"\0" * 4) for _ in range(4)]
+        try:
+            meta = json.loads(self.take_string(self.x.bw_csv_table(ptext, len(text), popts, penc, *outs)))
+            arrays = []
+            for out, width, count in zip(outs, (4, 4, 8), (meta["n"] * meta["dim"], meta["n"], meta["n"])):
+                p = self.i32(out)
+                arrays.append(self.get(p, width * count) if p else None)
+                if p:
+                    self.x.bw_free(p)
+            slices = self.i32(outs[3])
+            if slices:
+                self.x.bw_free(slices)
+            return meta, arrays
+        finally:
+            for p in (ptext, popts, penc, *outs):
+                if p:
+                    self.x.bw_free(p)

@@ -9,6 +9,23 @@ from .core import core
 from .models import Spec, saved_model
 
 
+def read_csv(train, test, label, id=None, slices=(), ignore=()):
+    """A training and a test CSV file read by bcml's own reader in the kernel (numbers standardised, text one-hot
+    encoded with the training file's encoding): (train Data, test Data, class names)."""
+    c = core()
+    opts = {"label": label, "id": id, "slices": list(slices), "ignore": list(ignore)}
+    opts = {k: v for k, v in opts.items() if v is not None}
+    sets = []
+    encoding = None
+    for path in (train, test):
+        meta, (x, y, ids) = c.csv_table(Path(path).read_bytes(), {**opts, "name": Path(path).name}, encoding)
+        encoding = encoding or meta["encoding"]
+        data = inputs.Data(inputs.Arrays(array("f", x), (meta["n"], meta["dim"])), array("i", y).tolist(),
+                           ids=array("d", ids).tolist() if ids else None)
+        sets.append((data, meta["class_names"]))
+    return sets[0][0], sets[1][0], sets[0][1]
+
+
 def _xy(x, y, what):
     """Features and labels from (x, y), Data or an (x, y) pair in x."""
     if y is None:
@@ -96,8 +113,11 @@ class Model:
         return [flat[i * k:(i + 1) * k].tolist() for i in range(n)]
 
     def predict_labels(self, x):
-        """The predicted class per row (the highest output)."""
-        return inputs.predicted_labels(self.predict(x), "predictions")
+        """The predicted class per row: the highest output, or for one output (binary) logit >= 0."""
+        rows = self.predict(x)
+        if rows and len(rows[0]) == 1:
+            return [int(r[0] >= 0) for r in rows]
+        return inputs.predicted_labels(rows, "predictions")
 
     def evaluate(self, x, y=None):
         """{"accuracy": ...} on (x, y)."""

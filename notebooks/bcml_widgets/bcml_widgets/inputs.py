@@ -38,6 +38,22 @@ class Data:
     def __init__(self, x, y, ids=None, slices=None):
         self.x, self.y, self.ids, self.slices = x, y, ids, dict(slices or {})
 
+    def rows(self, start, stop=None):
+        """Rows start..stop-1 (lists, NumPy/pandas or Arrays alike)."""
+        cut = lambda v: None if v is None else v.rows(start, stop) if isinstance(v, Arrays) else \
+            v.iloc[start:stop] if hasattr(v, "iloc") else v[start:stop]
+        return Data(cut(self.x), cut(self.y), cut(self.ids), {k: cut(v) for k, v in self.slices.items()})
+
+    def split(self, fraction):
+        """(the first fraction of the rows, the rest), cut where `bcml`'s "fraction" and "start" cut."""
+        n = len(plain(self.y))
+        k = math.floor(fraction * n + 0.5)
+        return self.rows(0, k), self.rows(k, n)
+
+    def positive(self, k):
+        """The same rows labelled 1 for class k and 0 for the rest (a binary task, as `bcml`'s "positive")."""
+        return Data(self.x, [int(v == k) for v in plain(self.y)], self.ids, self.slices)
+
 
 class CsvFile:
     """A CSV file (path or text) read by bcml's own CSV reader in the browser, as on the command line: the label

@@ -19,7 +19,7 @@ class Spec:
                 raise ValueError(f"{self.preset} needs images of shape {want} (channels, height, width); the data has {got or dim}")
             return {"preset": self.preset, "classes": classes}
         shape = [image["channels"], image["height"], image["width"]] if image else dim
-        return {"preset": self.preset, "input": shape, "classes": classes, **self.fields}
+        return {"preset": self.preset, "input": shape, "classes": classes, **self.fields}  # fields' classes win
 
     def unsized(self):
         """The spec without input size and class count, for data the browser encodes (CSV files)."""
@@ -31,14 +31,18 @@ class Spec:
         return f"Spec({self.preset!r}, {self.fields})"
 
 
-def MLP(hidden=(128,)):
-    """A multi-layer perceptron with ReLU hidden layers."""
-    return Spec("mlp", hidden=[int(h) for h in hidden])
+def _classes(classes):
+    return {} if classes is None else {"classes": int(classes)}
 
 
-def LogisticRegression():
-    """Logistic regression (softmax over the classes)."""
-    return Spec("logreg")
+def MLP(hidden=(128,), classes=None):
+    """A multi-layer perceptron with ReLU hidden layers; classes=1 gives one sigmoid output (binary losses)."""
+    return Spec("mlp", hidden=[int(h) for h in hidden], **_classes(classes))
+
+
+def LogisticRegression(classes=None):
+    """Logistic regression: softmax over the classes, or classes=1 for one sigmoid output (binary losses)."""
+    return Spec("logreg", **_classes(classes))
 
 
 def MnistNet():

@@ -156,7 +156,8 @@ class CompatibilityAnalysis(_Widget, _Results):
             meta, buffers = _csv_sets(training_set, test_set)
         else:
             meta, buffers = _sets(training_set, test_set)
-        opt = options.optimizer(OptimizerClass, optimizer_kwargs if optimizer_kwargs is not None else {"lr": 0.01, "momentum": 0.5})
+        given = optimizer_kwargs is not None or isinstance(OptimizerClass, (options.SGD, options.Adam))
+        opt = options.optimizer(OptimizerClass, optimizer_kwargs if given else {"lr": 0.01, "momentum": 0.5})
         config = {"epochs": int(number_of_epochs), "batch_size": int(batch_size_train), "seed": int(seed), "optimizer": opt,
                   "new_error": options.loss(NewErrorLossClass, options.NEW_ERROR, new_error_loss_kwargs, "NewErrorLossClass"),
                   "strict_imitation": options.loss(StrictImitationLossClass, options.STRICT_IMITATION, strict_imitation_loss_kwargs, "StrictImitationLossClass"),
