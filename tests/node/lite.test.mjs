@@ -63,11 +63,26 @@ async function openNotebook(name) {
   return { page, foreign, problems, python };
 }
 
-/** `bcml sweep` on a config of the repository (paths relative to it); the summary it wrote. */
-function nativeSweep(config, out) {
-  const r = spawnSync(bin, ['sweep', config, '--out', join(work, out), '--jobs', '2'], { cwd: root, encoding: 'utf8' });
+/** One native bcml command (run in the repository, config on standard input): what it printed, parsed. */
+function cli(args, input = null) {
+  const r = spawnSync(bin, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28, input: input === null ? undefined : JSON.stringify(input) });
   assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim() ? JSON.parse(r.stdout) : null;
+}
+
+/** `bcml sweep` on a config of the repository; the summary it wrote. */
+function nativeSweep(config, out) {
+  cli(['sweep', config, '--out', join(work, out), '--jobs', '2']);
   return JSON.parse(readFileSync(join(work, out, 'sweep_summary.json'), 'utf8'));
+}
+
+const digits = (set) => ({ idx: { images: join(root, `build/datasets/digits/${set}-images-idx3-ubyte`), labels: join(root, `build/datasets/digits/${set}-labels-idx1-ubyte`) } });
+
+/** The page made no request outside the origin and logged no error; then it closes. */
+async function cleanClose({ page, foreign, problems }) {
+  assert.deepEqual(foreign, []);
+  assert.deepEqual(problems(), []);
+  await page.close();
 }
 
 function sameSummary(got, native) {
@@ -87,7 +102,8 @@ async function finished(page, n = 1) {
 }
 
 test('compatibility-analysis.ipynb: the widget sweeps in the browser and Python gets the CLI\'s numbers', async () => {
-  const { page, foreign, problems, python } = await openNotebook('compatibility-analysis.ipynb');
+  const nb = await openNotebook('compatibility-analysis.ipynb');
+  const { page, python } = nb;
   assert.match(await finished(page), /^done: 20 evaluations/);
   await page.waitForSelector('.bcml-widget .plots:not([hidden]) svg .point');
   await page.$eval('.bcml-widget .filters', (e) => e.scrollIntoView());
@@ -132,13 +148,12 @@ slow`);
   assert.ok(closed.n < 84, `${closed.n} evaluations`);
   assert.equal(await page.$$eval('.bcml-widget', (ws) => ws.length), 1);
 
-  assert.deepEqual(foreign, []);
-  assert.deepEqual(problems(), []);
-  await page.close();
+  await cleanClose(nb);
 });
 
 test('compatibility-analysis-adult.ipynb: CSV files read by the C reader in the browser give the CLI\'s sweep', async () => {
-  const { page, foreign, problems, python } = await openNotebook('compatibility-analysis-adult.ipynb');
+  const nb = await openNotebook('compatibility-analysis-adult.ipynb');
+  const { page, python } = nb;
   assert.match(await finished(page), /^done: 20 evaluations/);
   await page.waitForFunction(() => [...document.querySelectorAll('.jp-OutputArea-output')].some((e) => /lambda_c 1 +new-error/.test(e.textContent)),
     null, { timeout: 60_000, polling: 250 });
@@ -146,75 +161,54 @@ test('compatibility-analysis-adult.ipynb: CSV files read by the C reader in the 
   sameSummary(got, nativeSweep('examples/compatibility-analysis-adult.json', 'adult'));
   await page.$eval('.bcml-widget .slices', (e) => e.scrollIntoView());
   await page.screenshot({ path: join(shots, 'lite-adult-slices.png') });
-  assert.deepEqual(foreign, []);
-  assert.deepEqual(problems(), []);
-  await page.close();
+  await cleanClose(nb);
 });
 
 test('model-comparison-MNIST.ipynb: saved models and plain predictions compare as `bcml compare` does', async () => {
-  const { page, foreign, problems, python } = await openNotebook('model-comparison-MNIST.ipynb');
+  const nb = await openNotebook('model-comparison-MNIST.ipynb');
+  const { page, python } = nb;
   assert.match(await finished(page, 2), /^h1 against h2 on 8 instances/);
   assert.match(await finished(page, 1), /^h1 against h2 on 1000 instances/);
   const got = JSON.parse(await python('import json; print(json.dumps(comparison.record))'));
   // the same models, natively (the site's copies are the CLI's own output)
-  const digits = (f) => join(root, 'build/datasets/digits', f);
   const model = (k) => join(root, 'dist/lite/files/data', `digits-${k}.bcml`);
-  const r = spawnSync(bin, ['compare'], { cwd: work, encoding: 'utf8', input: JSON.stringify({
-    data: { idx: { images: digits('t10k-images-idx3-ubyte'), labels: digits('t10k-labels-idx1-ubyte') } },
-    h1: { model_file: model('h1') }, h2: { model_file: model('h2') } }) });
-  assert.equal(r.status, 0, r.stderr);
-  const native = JSON.parse(r.stdout);
+  const native = cli(['compare'], { data: digits('t10k'), h1: { model_file: model('h1') }, h2: { model_file: model('h2') } });
   for (const k of ['btc', 'bec', 'h1_performance', 'h2_performance', 'counts']) assert.deepEqual(got[k], native[k], k);
   const metadata = await page.$$eval('.bcml-widget', (ws) => ws[1].textContent);
   assert.match(metadata, /row \d of the export/);
   await page.screenshot({ path: join(shots, 'lite-comparison.png') });
-  assert.deepEqual(foreign, []);
-  assert.deepEqual(problems(), []);
-  await page.close();
+  await cleanClose(nb);
 });
 
 test('compatibility-analysis-from-saved-data.ipynb: a saved folder reopens and its records reach Python', async () => {
-  const { page, foreign, problems, python } = await openNotebook('compatibility-analysis-from-saved-data.ipynb');
+  const nb = await openNotebook('compatibility-analysis-from-saved-data.ipynb');
+  const { page, python } = nb;
   assert.match(await finished(page), /^a saved sweep: 20 evaluations/);
   await page.waitForFunction(() => [...document.querySelectorAll('.jp-OutputArea-output')].some((e) => /20 evaluations; recommended/.test(e.textContent)),
     null, { timeout: 60_000, polling: 250 });
   const got = JSON.parse(await python('import json; print(json.dumps(saved.summary))'));
   const stored = JSON.parse(readFileSync(join(root, 'dist/lite/files/data/digits-sweep/sweep_summary.json'), 'utf8'));
   assert.deepEqual(got.data, stored.data);
-  assert.deepEqual(foreign, []);
-  assert.deepEqual(problems(), []);
-  await page.close();
+  await cleanClose(nb);
 });
 
 test('tensorflow-MNIST.ipynb: Model/CompatibilityModel.fit in the kernel train the very models `bcml train` does', async () => {
-  const { page, foreign, problems, python } = await openNotebook('tensorflow-MNIST.ipynb');
+  const nb = await openNotebook('tensorflow-MNIST.ipynb');
+  const { page, python } = nb;
   assert.match(await finished(page), /^h1 against h2 on 1000 instances/);
   const got = JSON.parse(await python(`import json, hashlib
 print(json.dumps({k: hashlib.sha256(open(f"{k}.bcml", "rb").read()).hexdigest() for k in ("h1", "h2")} | {"scores": {k: scores[k] for k in ("btc", "bec", "h1_performance", "h2_performance")}, "history": history}))`));
-  const digits = (f) => join(root, 'build/datasets/digits', f);
-  const data = { idx: { images: digits('train-images-idx3-ubyte'), labels: digits('train-labels-idx1-ubyte') } };
-  const model = { preset: 'mlp', input: [1, 28, 28], hidden: [128], classes: 10 };
-  const optimizer = { name: 'adam', lr: 0.001 };
-  const train = (name, config) => {
-    const r = spawnSync(bin, ['train', '--out', `${name}.bcml`], { cwd: work, encoding: 'utf8', input: JSON.stringify(config) });
-    assert.equal(r.status, 0, r.stderr);
-    return JSON.parse(r.stdout);
-  };
-  train('tf-h1', { data, model, epochs: 3, batch_size: 128, seed: 0, optimizer });
-  const h2 = train('tf-h2', { data, model, h1: { model_file: 'tf-h1.bcml' }, loss: { name: 'new-error-cross-entropy', lambda_c: 0.9 }, epochs: 6, batch_size: 128, seed: 1, optimizer });
-  const sha = (f) => createHash('sha256').update(readFileSync(join(work, f))).digest('hex');
-  assert.equal(got.h1, sha('tf-h1.bcml'));
-  assert.equal(got.h2, sha('tf-h2.bcml'));
+  const data = digits('train'), model = { preset: 'mlp', input: [1, 28, 28], hidden: [128], classes: 10 };
+  const optimizer = { name: 'adam', lr: 0.001 }, h1File = join(work, 'tf-h1.bcml'), h2File = join(work, 'tf-h2.bcml');
+  cli(['train', '--out', h1File], { data, model, epochs: 3, batch_size: 128, seed: 0, optimizer });
+  const h2 = cli(['train', '--out', h2File], { data, model, h1: { model_file: h1File }, loss: { name: 'new-error-cross-entropy', lambda_c: 0.9 }, epochs: 6, batch_size: 128, seed: 1, optimizer });
+  const sha = (f) => createHash('sha256').update(readFileSync(f)).digest('hex');
+  assert.equal(got.h1, sha(h1File));
+  assert.equal(got.h2, sha(h2File));
   assert.deepEqual(got.history.loss, h2.epoch_loss);
-  const r = spawnSync(bin, ['compare'], { cwd: work, encoding: 'utf8', input: JSON.stringify({
-    data: { idx: { images: digits('t10k-images-idx3-ubyte'), labels: digits('t10k-labels-idx1-ubyte') } },
-    h1: { model_file: 'tf-h1.bcml' }, h2: { model_file: 'tf-h2.bcml' } }) });
-  assert.equal(r.status, 0, r.stderr);
-  const native = JSON.parse(r.stdout);
+  const native = cli(['compare'], { data: digits('t10k'), h1: { model_file: h1File }, h2: { model_file: h2File } });
   for (const k of ['btc', 'bec', 'h1_performance', 'h2_performance']) assert.equal(got.scores[k], native[k], k);
-  assert.deepEqual(foreign, []);
-  assert.deepEqual(problems(), []);
-  await page.close();
+  await cleanClose(nb);
 });
 
 test('bcml_widgets under CPython: inputs, messages, names, saved folders (unittest)', () => {
@@ -230,21 +224,16 @@ test('generated notebooks: all 18 are on the site; bcbinary_cross_entropy.ipynb 
   const examples = readdirSync(join(root, 'examples/notebooks')).map((f) => f.replace(/\.json$/, ''));
   const site = readdirSync(join(root, 'dist/lite/files')).filter((f) => f.endsWith('.ipynb')).map((f) => f.replace(/\.ipynb$/, ''));
   assert.deepEqual(examples.filter((e) => !site.includes(e)), []);
-  const { page, foreign, problems, python } = await openNotebook('bcbinary_cross_entropy.ipynb');
+  const nb = await openNotebook('bcbinary_cross_entropy.ipynb');
+  const { page, python } = nb;
   assert.match(await finished(page), /^h1 against h2 on 16281 instances/);
   const got = JSON.parse(await python('import json; print(json.dumps({k: scores[k] for k in ("btc", "bec", "h1_performance", "h2_performance")}))'));
   // the command line on the notebook's own config (as npm run examples runs it)
   const ex = JSON.parse(readFileSync(join(root, 'examples/notebooks/bcbinary_cross_entropy.json'), 'utf8'));
-  const train = (config) => {
-    const r = spawnSync(bin, ['train'], { cwd: root, encoding: 'utf8', input: JSON.stringify(config) });
-    assert.equal(r.status, 0, r.stderr);
-    return JSON.parse(r.stdout);
-  };
-  train({ ...ex.h1, save: join(work, 'bin-h1.bcml') });
+  const h1File = join(work, 'bin-h1.bcml');
+  cli(['train'], { ...ex.h1, save: h1File });
   const { h2_from_h1: _, ...h2 } = ex.h2;
-  const native = train({ ...h2, model_file: join(work, 'bin-h1.bcml'), h1: { model_file: join(work, 'bin-h1.bcml') } }).test.compatibility;
+  const native = cli(['train'], { ...h2, model_file: h1File, h1: { model_file: h1File } }).test.compatibility;
   assert.deepEqual(got, { btc: native.btc, bec: native.bec, h1_performance: native.h1_accuracy, h2_performance: native.h2_accuracy });
-  assert.deepEqual(foreign, []);
-  assert.deepEqual(problems(), []);
-  await page.close();
+  await cleanClose(nb);
 });
