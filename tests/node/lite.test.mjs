@@ -5,9 +5,10 @@
 // Waits on observable state (kernel idle, widget status), never on fixed sleeps. Screenshots: build/screenshots.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { serve } from '../../scripts/lib/serve.mjs';
@@ -33,13 +34,14 @@ after(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-/** Opens a notebook, waits for its kernel, runs every cell; returns the page and a Python runner. */
-async function openNotebook(name) {
-  const { page, foreign, errors } = await watchedPage(browser.context, server.url);
+/** Opens a notebook (in the JupyterLite site, or at a JupyterLab's notebook URL), waits for its kernel, runs
+ * every cell; returns the page and a Python runner. */
+async function openNotebook(name, lab = null) {
+  const { page, foreign, errors } = await watchedPage(browser.context, lab?.origin ?? server.url);
   const missing = []; // JupyterLite asks the static server for a folder's listing before it creates the folder
   page.on('response', (r) => { if (r.status() === 404) missing.push(new URL(r.url()).pathname); });
   await page.setViewportSize({ width: 1280, height: 1400 });
-  await page.goto(`${server.url}/notebooks/index.html?path=${name}`);
+  await page.goto(lab ? `${lab.origin}/lab/tree/${name}` : `${server.url}/notebooks/index.html?path=${name}`);
   await page.waitForFunction(() => window.jupyterapp?.shell?.currentWidget?.sessionContext?.session?.kernel?.status === 'idle',
     null, { timeout: KERNEL_START, polling: 250 });
   await page.evaluate(() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }); /* not awaited: it ends with the cells */
@@ -236,4 +238,42 @@ test('generated notebooks: all 18 are on the site; bcbinary_cross_entropy.ipynb 
   const native = cli(['train'], { ...h2, model_file: h1File, h1: { model_file: h1File } }).test.compatibility;
   assert.deepEqual(got, { btc: native.btc, bec: native.bec, h1_performance: native.h1_accuracy, h2_performance: native.h2_accuracy });
   await cleanClose(nb);
+});
+
+test('the same package in a regular JupyterLab (CPython kernel): the widget sweeps in the browser, Python gets the CLI\'s numbers', async () => {
+  // the pinned JupyterLab environment, made once; the freshly built bcml_widgets wheel every time
+  const env = join(root, 'build/lab-env'), reqs = join(root, 'notebooks/lite/lab-requirements.txt'), pins = readFileSync(reqs, 'utf8');
+  const run = (cmd, args) => { const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8' }); assert.equal(r.status, 0, r.stderr); };
+  if (!existsSync(join(env, '.bcml-pins')) || readFileSync(join(env, '.bcml-pins'), 'utf8') !== pins) {
+    rmSync(env, { recursive: true, force: true });
+    run('python3', ['-m', 'venv', env]);
+    run(join(env, 'bin/pip'), ['install', '--quiet', '--disable-pip-version-check', '-r', reqs]);
+    writeFileSync(join(env, '.bcml-pins'), pins);
+  }
+  const wheel = readdirSync(join(root, 'build/lite-stage/wheel')).find((f) => f.endsWith('.whl'));
+  run(join(env, 'bin/pip'), ['install', '--quiet', '--disable-pip-version-check', '--no-deps', '--force-reinstall', join(root, 'build/lite-stage/wheel', wheel)]);
+  const contents = join(work, 'lab');
+  cpSync(join(root, 'build/lite-stage/contents'), contents, { recursive: true });
+  const port = await new Promise((ok) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => ok(p)); }); });
+  const lab = spawn(join(env, 'bin/jupyter'), ['lab', '--no-browser', '--allow-root', `--port=${port}`, '--ip=127.0.0.1', '--IdentityProvider.token=',
+    '--ServerApp.password=', `--ServerApp.root_dir=${contents}`, '--LabApp.expose_app_in_browser=True', '--LabApp.extension_manager=readonly'], { stdio: 'ignore' });
+  try {
+    const origin = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 600; i++) { // until the server answers (observable state, not a fixed sleep)
+      if (await fetch(`${origin}/api/status`).then((r) => r.ok, () => false)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const nb = await openNotebook('compatibility-analysis.ipynb', { origin });
+    const { page, python } = nb;
+    assert.match(await finished(page), /^done: 20 evaluations/);
+    await page.waitForFunction(() => [...document.querySelectorAll('.jp-OutputArea-output')].some((e) => e.textContent.includes('saved to sweeps/digits')),
+      null, { timeout: 60_000, polling: 250 });
+    const got = JSON.parse(await python('import json, sys; print(json.dumps({"platform": sys.platform, "summary": analysis.summary}))'));
+    assert.notEqual(got.platform, 'emscripten');
+    sameSummary(got.summary, nativeSweep('notebooks/lite/digits-sweep.json', 'digits-lab'));
+    assert.ok(existsSync(join(contents, 'sweeps/digits/sweep_summary.json')));
+    await page.$eval('.bcml-widget .filters', (e) => e.scrollIntoView());
+    await page.screenshot({ path: join(shots, 'jupyterlab-analysis.png') });
+    await cleanClose(nb);
+  } finally { lab.kill(); }
 });
