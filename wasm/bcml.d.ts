@@ -79,7 +79,7 @@ export interface SweepConfig {
   recommend?: string;
 }
 
-export interface SweepSet { x: Floats; y: Ints; ids?: ArrayLike<number>; slices?: SliceColumn[] }
+export interface SweepSet { x: Floats; y: Ints; ids?: ArrayLike<number>; slices?: SliceColumn[]; metadata?: string[] }
 
 export interface SweepProgress {
   fraction: number; trainingsDone: number; trainingsTotal: number; elapsed: number; eta: number;

@@ -171,6 +171,7 @@ typedef struct {
     int64_t *ids[2];
     bcml_slice_column cols[2][64];
     const char **names[64];
+    const char **metadata[2]; /* per-instance text of the training and test sets, borrowed from opts */
     cJSON *opts;           /* kept: the slice names point into it */
     int j, family;         /* the training under way, for progress */
 } sweep;
@@ -186,6 +187,8 @@ EXPORT void bw_sweep_free(sweep *s) {
     free(s->ids[0]);
     free(s->ids[1]);
     for (int i = 0; i < 64; i++) free((void *)s->names[i]);
+    free((void *)s->metadata[0]);
+    free((void *)s->metadata[1]);
     cJSON_Delete(s->opts);
     free(s);
 }
@@ -197,8 +200,9 @@ static int64_t *ids_of(const double *ids, int n) {
     return o;
 }
 
-/* opts: the sweep keys of `bcml sweep` (no data) plus "h1_probabilities" and "slices": [{"name", "names_train",
- * "names_test"}] with slice_train/slice_test [columns * n] value indices. The data, h1's outputs and h2 are
+/* opts: the sweep keys of `bcml sweep` (no data) plus "h1_probabilities", "metadata_train"/"metadata_test" (a string
+ * per instance) and "slices": [{"name", "names_train", "names_test"}] with slice_train/slice_test [columns * n] value
+ * indices. The data, h1's outputs and h2 are
  * borrowed and must outlive the sweep. */
 EXPORT sweep *bw_sweep_create(const char *opts, const float *xtr, const int32_t *ytr, int ntr, const float *xte,
                               const int32_t *yte, int nte, int dim, const double *ids_tr, const double *ids_te,
@@ -243,6 +247,19 @@ EXPORT sweep *bw_sweep_create(const char *opts, const float *xtr, const int32_t 
     s->c.num_slice_columns = k;
     s->c.train_slices = s->cols[0];
     s->c.test_slices = s->cols[1];
+    for (int set = 0; set < 2; set++) { /* "metadata_train" / "metadata_test": one string per instance */
+        const char *key = set ? "metadata_test" : "metadata_train";
+        const cJSON *md = cJSON_GetObjectItemCaseSensitive(s->opts, key), *v;
+        int n = set ? nte : ntr, i = 0;
+        if (!md) continue;
+        if (!cJSON_IsArray(md) || cJSON_GetArraySize(md) != n) { bcml__fail(&last, BCML_EINVAL, "\"%s\" must hold %d strings", key, n); goto fail; }
+        const char **m = malloc((size_t)(n ? n : 1) * sizeof(char *));
+        if (!m) { fail_oom(); goto fail; }
+        s->metadata[set] = m;
+        cJSON_ArrayForEach(v, md) m[i++] = cJSON_IsString(v) ? v->valuestring : "";
+    }
+    s->c.train_metadata = s->metadata[0];
+    s->c.test_metadata = s->metadata[1];
     return s;
 fail:
     bw_sweep_free(s);

@@ -24,7 +24,7 @@ function concat(cols, n) {
 }
 
 /** Runs a sweep. config: the sweep keys of `bcml sweep` (epochs, batch_size, seed, optimizer, new_error,
- * strict_imitation, lambda, metric, recommend, ...). data: { train: { x, y, ids?, slices? }, test: {...},
+ * strict_imitation, lambda, metric, recommend, ...). data: { train: { x, y, ids?, slices?, metadata? }, test: {...},
  * h1: { model } | { outputsTrain, outputsTest, probabilities }, h2: { model } | { spec } } where slices are
  * [{ name, values, names }] with the same column names on both sets. */
 export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation } = {}) {
@@ -77,7 +77,8 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
       const frac = new Float64Array(tasks.length);
       const slices = data.train.slices ?? [];
       const opts = { ...config, h1_probabilities: !!data.h1.probabilities,
-        slices: slices.map((s, k) => ({ name: s.name, names_train: s.names, names_test: data.test.slices[k].names })) };
+        slices: slices.map((s, k) => ({ name: s.name, names_train: s.names, names_test: data.test.slices[k].names })),
+        ...(data.train.metadata ? { metadata_train: data.train.metadata } : {}), ...(data.test.metadata ? { metadata_test: data.test.metadata } : {}) };
       delete opts.jobs;
       const init = {
         type: 'init', module: bcml.module, simd: bcml.simd, options: JSON.stringify(opts), dim: data.train.x.length / data.train.y.length,

@@ -28,7 +28,28 @@ function dataset(model, meta) {
     const y = view(model.get(`${p}_y`), Int32Array);
     return { x: view(model.get(`${p}_x`), Float32Array), y, ids: view(model.get(`${p}_ids`), Float64Array), slices: sliceColumns(meta, model.get(`${p}_slices`), y.length) };
   };
-  return { dim: meta.dim, numClasses: meta.classes, classNames: meta.class_names ?? null, image: meta.image ?? null, train: part('train'), test: part('test') };
+  const ds = { dim: meta.dim, numClasses: meta.classes, classNames: meta.class_names ?? null, image: meta.image ?? null, train: part('train'), test: part('test') };
+  if (meta.metadata_train) ds.train.metadata = meta.metadata_train;
+  if (meta.metadata_test) ds.test.metadata = meta.metadata_test;
+  return ds;
+}
+
+/** Images from Python's get_instance_image_by_id, asked for as the table shows their rows (custom messages;
+ * the kernel answers between cells); rerender() once they arrive. revoke() frees them. */
+function askedImages(model, rerender) {
+  const urls = new Map();
+  let pending = false;
+  model.on('msg:custom', (msg, buffers) => {
+    if (msg?.type !== 'image') return;
+    urls.set(msg.id, msg.ok && buffers?.[0] ? URL.createObjectURL(new Blob([buffers[0]], { type: msg.mime || 'image/png' })) : null);
+    if (!pending) { pending = true; requestAnimationFrame(() => { pending = false; rerender(); }); }
+  });
+  const lookup = (id) => {
+    if (!urls.has(id)) { urls.set(id, null); model.send({ type: 'image', id }); }
+    return urls.get(id);
+  };
+  lookup.revoke = () => urls.forEach((u) => u && URL.revokeObjectURL(u));
+  return lookup;
 }
 
 /** Renders into el; loadBcml() resolves to a Bcml instance whose workers can start. Returns the clean-up. */
@@ -45,19 +66,22 @@ export function renderWidget({ model, el: host }, loadBcml) {
   const publish = (fields) => { if (closed && !('status' in fields)) return; for (const [k, v] of Object.entries(fields)) model.set(k, v); model.save_changes(); };
   const failed = (e) => { error.textContent = e?.message ?? String(e); say('failed'); publish({ status: 'error', message: error.textContent }); };
 
-  let analysis = null;
+  let analysis = null, redraw = () => {};
+  const asked = meta.images === 'callback' ? askedImages(model, () => redraw()) : null;
   const showAnalysis = (summary, evaluations, names, image) => {
     if (!analysis) {
       const layout = analysisLayout(null);
       root.append(layout.root);
-      analysis = createAnalysis(layout, { names, image });
+      analysis = createAnalysis(layout, { names, image: asked ?? image });
+      redraw = analysis.render;
     }
     analysis.set(summary, evaluations, summary.complete === false ? {} : { selected: analysis.selected ?? defaultPoint(summary) });
   };
-  const showRecord = (record, names) => {
+  const showRecord = (record, names, image = null) => {
     const els = pointLayout(null), point = freshPoint();
     root.append(els.root);
-    const draw = () => renderPoint(record, point, els, { names, rerender: draw, title: 'h1 against h2' });
+    const draw = () => renderPoint(record, point, els, { names, image: asked ?? image, rerender: draw, title: 'h1 against h2' });
+    redraw = draw;
     draw();
   };
   const asMap = (obj) => new Map(Object.entries(obj ?? {}).map(([k, v]) => [Number(k), v]));
@@ -88,7 +112,9 @@ export function renderWidget({ model, el: host }, loadBcml) {
       h2.free?.();
       say(`h1 against h2 on ${y.length} instances`);
       publish({ status: 'done', message: status.textContent, record, progress: 1 });
-      showRecord(record, meta.class_names ?? null);
+      const x = view(model.get('test_x'), Float32Array), ids = view(model.get('ids'), Float64Array);
+      thumbs = meta.image && x ? thumbnails(bcml, { image: meta.image, dim: x.length / y.length, test: { x, ids }, train: { x: new Float32Array(0), ids: [] } }) : null;
+      showRecord(record, meta.class_names ?? null, thumbs);
       return;
     }
     if (kind === 'saved') {
@@ -148,5 +174,5 @@ export function renderWidget({ model, el: host }, loadBcml) {
   })().catch(failed);
 
   // closing the widget (its output cleared, the notebook closed) stops the sweep; finished points are sent back
-  return () => { closed = true; handle?.cancel(); thumbs?.revoke(); };
+  return () => { closed = true; handle?.cancel(); thumbs?.revoke(); asked?.revoke(); };
 }

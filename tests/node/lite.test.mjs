@@ -12,14 +12,14 @@ import { cpSync, existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { serve } from '../../scripts/lib/serve.mjs';
-import { openBrowser, watchedPage } from './lib/browser.mjs';
+import { openBrowser } from './lib/browser.mjs';
+import { openNotebook as open, finished } from './lib/notebook.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = resolve(root, process.env.BCML_BIN ?? 'build/bcml');
 const shots = join(root, 'build/screenshots');
 const work = mkdtempSync(join(tmpdir(), 'bcml-lite-'));
 mkdirSync(shots, { recursive: true });
-const KERNEL_START = 300_000; // Pyodide on 2 cores: usually ~15 s, but allow for a loaded CI machine
 
 let server, browser;
 before(async () => {
@@ -33,37 +33,6 @@ after(async () => {
   server?.close();
   rmSync(work, { recursive: true, force: true });
 });
-
-/** Opens a notebook (in the JupyterLite site, or at a JupyterLab's notebook URL), waits for its kernel, runs
- * every cell; returns the page and a Python runner. */
-async function openNotebook(name, lab = null) {
-  const { page, foreign, errors } = await watchedPage(browser.context, lab?.origin ?? server.url);
-  const missing = []; // JupyterLite asks the static server for a folder's listing before it creates the folder
-  page.on('response', (r) => { if (r.status() === 404) missing.push(new URL(r.url()).pathname); });
-  await page.setViewportSize({ width: 1280, height: 1400 });
-  await page.goto(lab ? `${lab.origin}/lab/tree/${name}` : `${server.url}/notebooks/index.html?path=${name}`);
-  await page.waitForFunction(() => window.jupyterapp?.shell?.currentWidget?.sessionContext?.session?.kernel?.status === 'idle',
-    null, { timeout: KERNEL_START, polling: 250 });
-  await page.evaluate(() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }); /* not awaited: it ends with the cells */
-  /** Runs code in the notebook's kernel and resolves to its stdout (or rejects with the Python error). */
-  const python = (code) => page.evaluate((src) => new Promise((ok, fail) => {
-    const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
-    let out = '';
-    const future = kernel.requestExecute({ code: src });
-    future.onIOPub = (msg) => {
-      if (msg.header.msg_type === 'stream') out += msg.content.text;
-      if (msg.header.msg_type === 'error') fail(new Error(`${msg.content.ename}: ${msg.content.evalue}`));
-    };
-    future.done.then(() => ok(out), fail);
-  }), code);
-  const problems = () => {
-    const probes = missing.filter((p) => /^\/api\/contents\/.*all\.json$/.test(p));
-    let skip = probes.length;
-    return [...missing.filter((p) => !probes.includes(p)).map((p) => `404 ${p}`),
-      ...errors.filter((e) => !(/status of 404/.test(e) && skip-- > 0))];
-  };
-  return { page, foreign, problems, python };
-}
 
 /** One native bcml command (run in the repository, config on standard input): what it printed, parsed. */
 function cli(args, input = null) {
@@ -80,6 +49,19 @@ function nativeSweep(config, out) {
 
 const digits = (set) => ({ idx: { images: join(root, `build/datasets/digits/${set}-images-idx3-ubyte`), labels: join(root, `build/datasets/digits/${set}-labels-idx1-ubyte`) } });
 
+const openNotebook = (name, lab = null) => open(browser.context, lab ? { lab: lab.origin } : { site: server.url }, name);
+
+/** Adds a code cell at the end of the open notebook and runs it (not awaited: widgets finish later). */
+function runNewCell(page, code) {
+  return page.evaluate(async (src) => {
+    const app = window.jupyterapp, nb = app.shell.currentWidget.content;
+    nb.activeCellIndex = nb.widgets.length - 1;
+    await app.commands.execute('notebook:insert-cell-below');
+    nb.activeCell.model.sharedModel.setSource(src);
+    app.commands.execute('notebook:run-cell');
+  }, code);
+}
+
 /** The page made no request outside the origin and logged no error; then it closes. */
 async function cleanClose({ page, foreign, problems }) {
   assert.deepEqual(foreign, []);
@@ -94,14 +76,6 @@ function sameSummary(got, native) {
   assert.deepEqual(got.recommendation, native.recommendation);
 }
 
-/** Waits until the n-th widget on the page has finished; its status line. */
-async function finished(page, n = 1) {
-  await page.waitForFunction((k) => {
-    const s = document.querySelectorAll('.bcml-widget .widget-status');
-    return s.length >= k && /^(done|cancelled|failed)|^h1 against h2|^a saved sweep/.test(s[k - 1].textContent);
-  }, n, { timeout: 600_000, polling: 500 });
-  return page.$$eval('.bcml-widget .widget-status', (es, k) => es[k - 1].textContent, n);
-}
 
 test('compatibility-analysis.ipynb: the widget sweeps in the browser and Python gets the CLI\'s numbers', async () => {
   const nb = await openNotebook('compatibility-analysis.ipynb');
@@ -132,13 +106,7 @@ test('compatibility-analysis.ipynb: the widget sweeps in the browser and Python 
   assert.ok(outputs.some((t) => t.includes(`1         new-error          ${row.btc.toFixed(4)}  ${row.bec.toFixed(4)}  ${row.performance.toFixed(4)}`)), outputs.join('\n'));
 
   // closing the widget (clearing its output) stops a running sweep; the finished points reach Python
-  await page.evaluate(async (code) => {
-    const app = window.jupyterapp, nb = app.shell.currentWidget.content;
-    nb.activeCellIndex = nb.widgets.length - 1;
-    await app.commands.execute('notebook:insert-cell-below');
-    nb.activeCell.model.sharedModel.setSource(code);
-    app.commands.execute('notebook:run-cell');
-  }, `slow = CompatibilityAnalysis(number_of_epochs=40, h1=Trained(MLP([32]), fraction=0.25, epochs=1), h2=MLP([256]),
+  await runNewCell(page, `slow = CompatibilityAnalysis(number_of_epochs=40, h1=Trained(MLP([32]), fraction=0.25, epochs=1), h2=MLP([256]),
     training_set=train, test_set=test, batch_size_train=16, lambda_c_stepsize=0.05, seed=1)
 slow`);
   await page.waitForFunction(() => document.querySelectorAll('.bcml-widget .widget-status')[1]?.textContent === 'sweeping', null, { timeout: 120_000, polling: 100 });
@@ -178,7 +146,30 @@ test('model-comparison-MNIST.ipynb: saved models and plain predictions compare a
   for (const k of ['btc', 'bec', 'h1_performance', 'h2_performance', 'counts']) assert.deepEqual(got[k], native[k], k);
   const metadata = await page.$$eval('.bcml-widget', (ws) => ws[1].textContent);
   assert.match(metadata, /row \d of the export/);
+  assert.ok(await page.$$eval('.bcml-widget', (ws) => ws[0].querySelectorAll('td img').length) > 0, 'the digits have thumbnails');
   await page.screenshot({ path: join(shots, 'lite-comparison.png') });
+
+  // images from Python's get_instance_image_by_id, asked for by the table; metadata in a sweep's records
+  await runNewCell(page, `import zlib, struct
+def png(v):  # a 1x1 grey PNG
+    chunk = lambda t, d: struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+    return b"\\x89PNG\\r\\n\\x1a\\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(bytes([0, v]))) + chunk(b"IEND", b"")
+asked = []
+def image(i):
+    asked.append(i)
+    return png(20 * i)
+from bcml_widgets import CompatibilityAnalysis, Trained, LogisticRegression
+small = CompatibilityAnalysis(h1=Trained(LogisticRegression(), fraction=0.5), h2=LogisticRegression(), lambda_c_stepsize=0.5,
+    training_set=Data([[v] for v in range(40)], [v % 2 for v in range(40)]), test_set=Data([[v] for v in range(10)], [v % 3 % 2 for v in range(10)]),
+    get_instance_metadata=lambda i: f"instance {i}", get_instance_image_by_id=image)
+display(ModelComparison(p1, p2, y, get_instance_image_by_id=image), small)`);
+  await page.waitForFunction(() => document.querySelectorAll('.bcml-widget')[2]?.querySelectorAll('td img').length > 0, null, { timeout: 60_000, polling: 100 });
+  assert.match(await finished(page, 4), /^done: 12 evaluations/);
+  const back = JSON.parse(await python(`import json
+print(json.dumps({"asked": sorted(set(asked)), "meta": [e["metadata"] for e in small.evaluation_records()[1]["error_instances"]], "ids": [e["instance_id"] for e in small.evaluation_records()[1]["error_instances"]]}))`));
+  const shown = await page.$$eval('.bcml-widget', (ws) => [...ws[2].querySelectorAll('tbody tr td.num')].map((td) => Number(td.textContent)));
+  assert.ok(shown.every((id) => back.asked.includes(id)), `${shown} asked ${back.asked}`);
+  assert.deepEqual(back.meta, back.ids.map((i) => `instance ${i}`));
   await cleanClose(nb);
 });
 

@@ -3,6 +3,7 @@ pool, same C code as the CLI) and draws the same views as the web app; the resul
 `analysis.summary` and `analysis.evaluations` hold them once the widget says "done"."""
 import json
 import os
+from array import array
 from pathlib import Path
 
 import anywidget
@@ -94,6 +95,41 @@ class _Results:
         return path
 
 
+def _image_bytes(value):
+    """PNG (or any browser image) bytes from what an image callback returns: bytes, a file-like object, or an
+    image with save() (e.g. PIL)."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    if hasattr(value, "getvalue"):
+        return value.getvalue()
+    if hasattr(value, "read"):
+        return value.read()
+    if hasattr(value, "save"):
+        import io
+        buf = io.BytesIO()
+        value.save(buf, format="PNG")
+        return buf.getvalue()
+    raise TypeError(f"get_instance_image_by_id returned {type(value).__name__}; return PNG bytes, a file-like object or an image with save()")
+
+
+def _serve_images(widget, get_image):
+    """Answers the table's requests for instance images (custom messages) with get_image(id)."""
+    def reply(_, content, buffers):
+        if not isinstance(content, dict) or content.get("type") != "image":
+            return
+        i = content.get("id")
+        i = int(i) if isinstance(i, float) and i.is_integer() else i
+        try:
+            widget.send({"type": "image", "id": content.get("id"), "ok": True}, buffers=[_image_bytes(get_image(i))])
+        except Exception as e:  # the table shows no image for this row; the message says why
+            widget.send({"type": "image", "id": content.get("id"), "ok": False, "error": f"{type(e).__name__}: {e}"})
+    widget.on_msg(reply)
+
+
+def _metadata(fn, ids):
+    return [str(fn(int(i) if float(i).is_integer() else i)) for i in ids]
+
+
 def _write(path, obj):
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(obj))
@@ -135,15 +171,17 @@ class CompatibilityAnalysis(_Widget, _Results):
     the Pareto front, Venn diagram, per-class bars, slices, error table). Parameters follow the original's
     CompatibilityAnalysis: h1 is Trained(model, fraction), a saved bcml model (bytes or a .bcml path) or
     Outputs(train, test); h2 is a model (MLP(...), LogisticRegression(), MnistNet(), ...) or a saved model to
-    start from; the sets are Data(x, y, ids, slices) or (x, y) pairs. batch_size_test and device are accepted
-    for the original's code and change nothing (evaluation is one pass in the browser)."""
+    start from; the sets are Data(x, y, ids, slices) or (x, y) pairs. get_instance_metadata(id) fills the error
+    table's metadata column, get_instance_image_by_id(id) its images (PNG bytes; image data get thumbnails
+    without it). batch_size_test and device are accepted for the original's code and change nothing."""
 
     def __init__(self, folder_name=None, number_of_epochs=3, h1=None, h2=None, training_set=None, test_set=None,
                  batch_size_train=32, batch_size_test=None, lambda_c_stepsize=0.25, OptimizerClass="sgd",
                  optimizer_kwargs=None, NewErrorLossClass="new-error-cross-entropy",
                  StrictImitationLossClass="strict-imitation-cross-entropy", performance_metric="accuracy",
                  new_error_loss_kwargs=None, strict_imitation_loss_kwargs=None, lambda_c_max=1.0, seed=1,
-                 recommend=None, workers=None, device=None, use_ml_flow=False, **unsupported):
+                 recommend=None, workers=None, get_instance_image_by_id=None, get_instance_metadata=None,
+                 device=None, use_ml_flow=False, **unsupported):
         if unsupported:
             raise TypeError(f"CompatibilityAnalysis: unknown arguments {sorted(unsupported)}")
         if use_ml_flow:
@@ -196,7 +234,16 @@ class CompatibilityAnalysis(_Widget, _Results):
             buffers["h1_model"] = saved_model(h1)
         else:
             raise TypeError(f"h1: expected Trained(model, fraction), a saved bcml model or Outputs(train, test), got {type(h1).__name__}")
+        if get_instance_metadata is not None:
+            if "csv" in meta:
+                raise ValueError("get_instance_metadata: with CSV files the ids are read in the browser; give Data(x, y, ids) instead")
+            meta["metadata_train"] = _metadata(get_instance_metadata, array("d", buffers["train_ids"]))
+            meta["metadata_test"] = _metadata(get_instance_metadata, array("d", buffers["test_ids"]))
+        if get_instance_image_by_id is not None:
+            meta["images"] = "callback"
         super().__init__(kind="analysis", config=config, meta=meta, **buffers)
+        if get_instance_image_by_id is not None:
+            _serve_images(self, get_instance_image_by_id)
         self.folder_name = folder_name
         if folder_name:
             self.observe(self._autosave, names="status")
@@ -230,9 +277,11 @@ class ModelComparison(_Widget, _Results):
     """Two models' predictions on one labelled set, compared: BTC, BEC, flips, Venn diagram, per-class bars,
     slices and the error table. h1 and h2 are predicted labels [n] or per-class scores [n, k] (the highest
     wins); dataset is Data(x, y, ids, slices), an (x, y) pair or the labels alone; get_instance_metadata(id)
-    gives the table's metadata column."""
+    gives the table's metadata column, get_instance_image_by_id(id) its images (PNG bytes, asked for as rows
+    are shown)."""
 
-    def __init__(self, h1, h2, dataset, performance_metric="accuracy", get_instance_metadata=None, device=None, **unsupported):
+    def __init__(self, h1, h2, dataset, performance_metric="accuracy", get_instance_image_by_id=None, get_instance_metadata=None,
+                 device=None, **unsupported):
         if unsupported:
             raise TypeError(f"ModelComparison: unknown arguments {sorted(unsupported)}")
         data = dataset if isinstance(dataset, (inputs.Data, tuple)) else inputs.Data(None, dataset)
@@ -259,13 +308,17 @@ class ModelComparison(_Widget, _Results):
         if any(models.values()):
             if data.x is None:
                 raise ValueError("dataset: saved models need the features: give Data(x, y) or (x, y)")
-            x, nx, _, _ = inputs.features(data.x, "dataset features")
+            x, nx, _, image = inputs.features(data.x, "dataset features")
             if nx != n:
                 raise ValueError(f"dataset: {nx} rows of features but {n} labels")
             buffers["test_x"] = x
+            meta["image"] = image  # thumbnails in the table
         if data.slices:
             meta["slices"], (buffers["slices"],) = inputs.slices([data.slices], [n], ["dataset"])
         if get_instance_metadata is not None:
-            ids = inputs.plain(data.ids) if data.ids is not None else range(n)
-            meta["metadata"] = [str(get_instance_metadata(i)) for i in ids]
+            meta["metadata"] = _metadata(get_instance_metadata, array("d", buffers["ids"]))
+        if get_instance_image_by_id is not None:
+            meta["images"] = "callback"
         super().__init__(kind="comparison", config={"metric": options.metric(performance_metric)}, meta=meta, **buffers)
+        if get_instance_image_by_id is not None:
+            _serve_images(self, get_instance_image_by_id)
