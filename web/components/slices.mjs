@@ -7,7 +7,7 @@ export function renderSlices(container, { record, state, onState, title = 'Slice
   clear(container);
   container.append(el('h3', { text: title }));
   const cols = record.slices ?? [];
-  if (!cols.length) { container.append(el('p', { class: 'filterinfo', text: 'No slice column: choose one when loading the data.' })); return; }
+  if (!cols.length) { container.append(el('p', { class: 'filterinfo', text: 'No slice columns: add them with the data (a column in the web app, slices=... in a notebook).' })); return; }
   const col = cols.find((c) => c.column === state.column) ?? cols[0];
   if (cols.length > 1)
     container.append(el('label', {}, 'Column ', el('select', { onchange: (e) => onState({ ...state, column: e.target.value }) },

@@ -44,12 +44,14 @@ export async function finished(page, n = 1) {
   return page.$$eval('.bcml-widget .widget-status', (es, k) => es[k - 1].textContent, n);
 }
 
-/** Whether every code cell has run and the kernel is idle again; the error outputs so far. */
+/** Whether every code cell has run and the kernel is idle again; the error outputs so far; how many widget
+ * views the outputs hold (the page draws them a moment later). */
 export function cellsState(page) {
   return page.evaluate(() => {
     const nb = window.jupyterapp.shell.currentWidget;
     const cells = [...nb.model.cells].filter((c) => c.type === 'code');
     const errors = cells.flatMap((c) => c.outputs.toJSON().filter((o) => o.output_type === 'error').map((o) => `${o.ename}: ${o.evalue}`));
-    return { ran: cells.every((c) => c.executionCount !== null) && nb.sessionContext.session?.kernel?.status === 'idle', cells: cells.length, errors };
+    const views = cells.flatMap((c) => c.outputs.toJSON().filter((o) => o.data?.['application/vnd.jupyter.widget-view+json'])).length;
+    return { ran: cells.every((c) => c.executionCount !== null) && nb.sessionContext.session?.kernel?.status === 'idle', cells: cells.length, errors, views };
   });
 }
