@@ -101,18 +101,16 @@ export function renderWidget({ model, el: host }, loadBcml) {
   (async () => {
     const bcml = await loadBcml();
     if (kind === 'comparison') {
-      const y = view(model.get('labels'), Int32Array);
+      const y = view(model.get('labels'), Int32Array), x = view(model.get('test_x'), Float32Array), ids = view(model.get('ids'), Float64Array);
       // each model: its predicted labels, or a saved model run here on the features
       const side = (k) => (meta[k].model ? bcml.loadModel(view(model.get(`${k}_model`), Uint8Array)) : { labels: view(model.get(`${k}_labels`), Int32Array) });
       const h1 = side('h1'), h2 = side('h2');
-      const record = bcml.compare({ x: view(model.get('test_x'), Float32Array), h1, h2, y,
-        ids: view(model.get('ids'), Float64Array), slices: sliceColumns(meta, model.get('slices'), y.length), metric: model.get('config').metric,
+      const record = bcml.compare({ x, h1, h2, y, ids, slices: sliceColumns(meta, model.get('slices'), y.length), metric: model.get('config').metric,
         numClasses: Math.max(meta.classes, h1.outputSize ?? 0, h2.outputSize ?? 0), metadata: meta.metadata ?? undefined });
       h1.free?.();
       h2.free?.();
       say(`h1 against h2 on ${y.length} instances`);
       publish({ status: 'done', message: status.textContent, record, progress: 1 });
-      const x = view(model.get('test_x'), Float32Array), ids = view(model.get('ids'), Float64Array);
       thumbs = meta.image && x ? thumbnails(bcml, { image: meta.image, dim: x.length / y.length, test: { x, ids }, train: { x: new Float32Array(0), ids: [] } }) : null;
       showRecord(record, meta.class_names ?? null, thumbs);
       return;
@@ -127,9 +125,12 @@ export function renderWidget({ model, el: host }, loadBcml) {
     const ds = meta.csv ? csvPair(bcml, model.get('train_csv'), model.get('test_csv'), meta.csv) : dataset(model, meta);
     const config = model.get('config');
     // specs Python could not size (CSV data are encoded here): input and classes from the data
-    const sized = (spec) => (spec && spec.preset && spec.input === undefined && spec.preset !== 'mnist-net' && spec.preset !== 'cifar-net'
-      ? { ...spec, input: ds.image ? [ds.image.channels, ds.image.height, ds.image.width] : ds.dim, classes: spec.classes ?? ds.numClasses }
-      : spec && spec.preset && spec.classes === undefined ? { ...spec, classes: ds.numClasses } : spec);
+    const sized = (spec) => {
+      if (!spec?.preset) return spec; // an explicit layer list is complete
+      const fixedInput = spec.preset === 'mnist-net' || spec.preset === 'cifar-net';
+      const input = fixedInput ? {} : { input: spec.input ?? (ds.image ? [ds.image.channels, ds.image.height, ds.image.width] : ds.dim) };
+      return { ...spec, ...input, classes: spec.classes ?? ds.numClasses };
+    };
     thumbs = thumbnails(bcml, ds);
     let h1 = meta.h1.outputs ? null : view(model.get('h1_model'), Uint8Array);
     if (meta.h1.train) { // the update scenario: h1 learns from the first rows of the training set

@@ -117,7 +117,7 @@ class Model:
         rows = self.predict(x)
         if rows and len(rows[0]) == 1:
             return [int(r[0] >= 0) for r in rows]
-        return inputs.predicted_labels(rows, "predictions")
+        return inputs.predicted_labels(rows)
 
     def evaluate(self, x, y=None):
         """{"accuracy": ...} on (x, y)."""

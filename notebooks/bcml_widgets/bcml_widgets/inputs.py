@@ -193,28 +193,20 @@ def slices(columns_per_set, ns, whats):
 
 
 def outputs(values, n, what):
-    """Per-class scores [n, k] (or labels [n]) as float32 bytes and k."""
-    if hasattr(values, "tolist"):
-        values = values.tolist()
-    rows = list(values)
-    if len(rows) != n:
-        raise ValueError(f"{what}: {len(rows)} rows for {n} instances")
-    k = len(rows[0]) if rows and hasattr(rows[0], "__len__") else 1
-    flat = array("f")
-    for i, r in enumerate(rows):
-        r = list(r) if hasattr(r, "__len__") else [r]
-        if len(r) != k:
-            raise ValueError(f"{what}: row {i} has {len(r)} scores, row 0 has {k}")
-        flat.extend(float(v) for v in r)
-    check_finite(flat.tobytes(), k, what)
-    return flat.tobytes(), k
+    """Per-class scores [n, k] (or labels [n]) as float32 bytes and k: the same checks as features."""
+    if getattr(values, "ndim", 2) == 1:  # NumPy / pandas labels [n]: one column
+        values = values.reshape(-1, 1) if hasattr(values, "reshape") else values.to_numpy().reshape(-1, 1)
+    data, rows, k, _ = features(values, what)
+    if rows != n:
+        raise ValueError(f"{what}: {rows} rows for {n} instances")
+    return data, k
 
 
-def predicted_labels(values, what):
+def predicted_labels(values):
     """Labels from labels [n] or per-class scores [n, k] (the highest score wins, the first on ties)."""
     rows = plain(values)
     out = []
-    for i, r in enumerate(rows):
+    for r in rows:
         if hasattr(r, "__len__") and not isinstance(r, str):
             r = list(r)
             out.append(max(range(len(r)), key=lambda k: (r[k], -k)))

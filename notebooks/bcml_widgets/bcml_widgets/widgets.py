@@ -289,7 +289,7 @@ class ModelComparison(_Widget, _Results):
         y = inputs.plain(data.y)
         n = len(y)
         models = {k: saved_model(m) for k, m in (("h1", h1), ("h2", h2))}
-        preds = {k: None if models[k] is not None else inputs.predicted_labels(m, k) for k, m in (("h1", h1), ("h2", h2))}
+        preds = {k: None if models[k] is not None else inputs.predicted_labels(m) for k, m in (("h1", h1), ("h2", h2))}
         for what, p in preds.items():
             if p is not None and len(p) != n:
                 raise ValueError(f"{what}: {len(p)} predictions for {n} labels")

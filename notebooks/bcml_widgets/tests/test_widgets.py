@@ -84,6 +84,20 @@ class Inputs(unittest.TestCase):
                     analysis(**kw)
                 self.assertIn(message, str(ctx.exception))
 
+    def test_h1_outputs_are_scores_or_labels(self):
+        import numpy as np
+        a = analysis(h1=bw.Outputs([[0.1, 0.9], [2, 1], [0, 0], [1, 3]], [[1, 0], [0, 1]], probabilities=True))
+        self.assertEqual(array("f", a.h1_test).tolist(), [1, 0, 0, 1])
+        self.assertEqual(a.meta["h1"], {"outputs": True, "probabilities": True})
+        b = analysis(h1=bw.Outputs(np.array([0, 1, 0, 1]), np.array([1, 0])))
+        self.assertEqual(array("f", b.h1_train).tolist(), [0, 1, 0, 1])
+        with self.assertRaisesRegex(ValueError, "h1 outputs on the training set: 3 rows for 4 instances"):
+            analysis(h1=bw.Outputs([[1, 0]] * 3, [[1, 0]] * 2))
+        with self.assertRaisesRegex(ValueError, "h1 outputs on the test set: row 1, feature 0 is inf"):
+            analysis(h1=bw.Outputs([[1, 0]] * 4, [[1, 0], [float("inf"), 0]]))
+        with self.assertRaisesRegex(ValueError, "2 scores per training row, 3 per test row"):
+            analysis(h1=bw.Outputs([[1, 0]] * 4, [[1, 0, 0]] * 2))
+
     def test_trained_fraction_is_checked(self):
         with self.assertRaisesRegex(ValueError, r"fraction must be in \(0, 1\], got 0"):
             bw.Trained(bw.MLP([4]), fraction=0)
