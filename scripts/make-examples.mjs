@@ -1,7 +1,7 @@
 // make-examples.mjs - writes examples/notebooks/*.json: the original library's 23 example notebooks as bcml
 // configurations, with the same model shape, optimizer, epochs, batch sizes and lambda grid as the reference
-// records, on the datasets of `npm run datasets` (Fashion-MNIST stands in for MNIST and CIFAR-10, see each
-// "stand_in"). scripts/examples.mjs runs them. Run: node scripts/make-examples.mjs
+// records, on the datasets of `npm run datasets` (the 5,000 real digits stand in for MNIST, Fashion-MNIST for
+// CIFAR-10, see each "stand_in"; "why" says, per recorded number, why bcml's differs). scripts/examples.mjs runs them. Run: node scripts/make-examples.mjs
 import { writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -11,8 +11,9 @@ mkdirSync(out, { recursive: true });
 
 const fm = (set, extra = {}) => ({ idx: { images: `build/datasets/fashion-mnist/${set}-images-idx3-ubyte`, labels: `build/datasets/fashion-mnist/${set}-labels-idx1-ubyte` }, ...extra });
 const adultCsv = (set, extra = {}) => ({ csv: `build/datasets/adult/adult-${set}.csv`, label: 'income', id: 'id', slices: ['age_band', 'sex'], ignore: ['fnlwgt'], ...extra });
-const MNIST = 'Fashion-MNIST (Debian) stands in for MNIST: no full MNIST is available offline';
-const CIFAR = 'no colour image set is available offline: Fashion-MNIST with the MNIST Net stands in for CIFAR-10 with ResNet-18';
+const mn = (set, extra = {}) => ({ idx: { images: `build/datasets/digits/${set}-images-idx3-ubyte`, labels: `build/datasets/digits/${set}-labels-idx1-ubyte` }, ...extra });
+const MNIST = 'the 5,000 real MNIST digits of OpenCV (Debian opencv-doc; 4,000 to train, 1,000 to test) stand in for MNIST\'s 70,000';
+const CIFAR = 'no CIFAR-10 is available offline: Fashion-MNIST (Debian, 70,000 images) with the MNIST Net stands in for CIFAR-10 with ResNet-18';
 const net = { preset: 'mnist-net' }, sgd = { name: 'sgd', lr: 0.01, momentum: 0.5 };
 const dense = { preset: 'mlp', input: [1, 28, 28], hidden: [128], classes: 10 }, adam = { name: 'adam', lr: 0.001 };
 
@@ -20,8 +21,8 @@ const examples = {};
 // the PyTorch loss notebooks: h1 learns from the first half, then h2 = h1 is updated on the second half at lambda 1
 const update = (loss, recorded, note, extra = {}) => ({
   kind: 'update', stand_in: MNIST, recorded, note,
-  h1: { data: fm('train', { fraction: 0.5 }), test: fm('t10k'), model: net, epochs: 3, batch_size: 64, seed: 456, optimizer: sgd },
-  h2: { data: fm('train', { start: 0.5 }), test: fm('t10k'), h2_from_h1: true, epochs: 3, batch_size: 64, seed: 456, optimizer: sgd, loss: { lambda_c: 1, ...loss } },
+  h1: { data: mn('train', { fraction: 0.5 }), test: mn('t10k'), model: net, epochs: 3, batch_size: 64, seed: 456, optimizer: sgd },
+  h2: { data: mn('train', { start: 0.5 }), test: mn('t10k'), h2_from_h1: true, epochs: 3, batch_size: 64, seed: 456, optimizer: sgd, loss: { lambda_c: 1, ...loss } },
   ...extra,
 });
 examples.bcnllloss = update({ name: 'new-error-nll', variant: 'pypi-1.4.2' }, { btc: 0.9989583, bec: 0.45, accuracy: 0.9814 },
@@ -46,9 +47,9 @@ const sweep = (data, test, model, h1part, cfg, recorded, note, standIn) => ({
     new_error: cfg.new_error, strict_imitation: cfg.strict_imitation, lambda: { start: 0, stop: 1, step: cfg.step }, recommend: 'btc>=0.95' },
 });
 const mnistSweep = { epochs: 3, batch_size: 64, batch_size_test: 1000, optimizer: sgd, step: 0.25 };
-examples['compatibility-analysis'] = sweep(fm('train'), fm('t10k'), net, 0.5, { ...mnistSweep, new_error: 'new-error-cross-entropy', strict_imitation: 'strict-imitation-cross-entropy' },
+examples['compatibility-analysis'] = sweep(mn('train'), mn('t10k'), net, 0.5, { ...mnistSweep, new_error: 'new-error-cross-entropy', strict_imitation: 'strict-imitation-cross-entropy' },
   {}, 'no scores were recorded (a widget)', MNIST);
-examples['compatibility-analysis-kldiv'] = sweep(fm('train'), fm('t10k'), net, 0.5, { ...mnistSweep, new_error: 'new-error-kl', strict_imitation: 'strict-imitation-kl' },
+examples['compatibility-analysis-kldiv'] = sweep(mn('train'), mn('t10k'), net, 0.5, { ...mnistSweep, new_error: 'new-error-kl', strict_imitation: 'strict-imitation-kl' },
   {}, 'strict-imitation-kl is a real KL in bcml (the original\'s is identically 0)', MNIST);
 const adultSweep = { epochs: 20, batch_size: 754, batch_size_test: 6033, optimizer: sgd, step: 0.25 };
 examples['compatibility-analysis-adult'] = sweep(adultCsv('train'), adultCsv('test'), { preset: 'logreg', input: 105, classes: 2 }, 0.25,
@@ -65,11 +66,11 @@ examples['compatibility-analysis-cifar10-resnet18-pretrained'] = sweep(fm('train
 examples['compatibility-analysis-from-saved-data'] = { kind: 'summary', folder_of: 'compatibility-analysis', stand_in: MNIST, recorded: {},
   note: 'reopens the folder the compatibility-analysis example wrote (bcml summary)' };
 examples['model-comparison-MNIST'] = { kind: 'compare', stand_in: MNIST, recorded: {}, note: 'h2 untrained, as in the notebook',
-  h1: { data: fm('train', { fraction: 0.5 }), test: fm('t10k'), model: net, epochs: 3, batch_size: 64, seed: 1, optimizer: sgd },
-  h2: { data: fm('train', { fraction: 0.01 }), model: net, epochs: 0, seed: 2 }, compare: { data: fm('t10k') } };
+  h1: { data: mn('train', { fraction: 0.5 }), test: mn('t10k'), model: net, epochs: 3, batch_size: 64, seed: 1, optimizer: sgd },
+  h2: { data: mn('train', { fraction: 0.01 }), model: net, epochs: 0, seed: 2 }, compare: { data: mn('t10k') } };
 // the TensorFlow notebooks: Dense-128, Adam 1e-3, batch 128; h1 3 epochs, h2 6 epochs from scratch at lambda 0.9
 const tf = (loss, recorded, note, { positive, optimizer = adam } = {}) => {
-  const d = (set) => fm(set, positive === undefined ? {} : { positive });
+  const d = (set) => mn(set, positive === undefined ? {} : { positive });
   const model = positive === undefined ? dense : { ...dense, classes: 1 };
   return { kind: 'update', stand_in: MNIST + (positive === undefined ? '' : '; the binary task is "class 3" (the notebooks\' "digit == 3")'), recorded, note,
     h1: { data: d('train'), test: d('t10k'), model, epochs: 3, batch_size: 128, seed: 0, optimizer: adam },
@@ -85,6 +86,11 @@ examples['tensorflow-strict-imitation-nll-loss'] = tf({ name: 'strict-imitation-
 examples['tensorflow-strict-imitation-cross-entropy-loss'] = tf({ name: 'strict-imitation-cross-entropy' }, { btc: 0, bec: 1 }, 'the recorded 0 / 1.0 is an artefact of one-hot labels');
 examples['tensorflow-strict-imitation-binary-cross-entropy-loss'] = tf({ name: 'strict-imitation-bce' }, { btc: 0, bec: 1 }, 'the recorded 0 / 1.0 is an artefact of one-hot labels', { positive: 3 });
 examples['tensorflow-strict-imitation-kldiv-loss'] = tf({ name: 'strict-imitation-kl' }, { btc: 0, bec: 1 }, 'the recorded 0 / 1.0 is an artefact of one-hot labels');
+
+// 4,000 training digits instead of MNIST's 60,000: 15 times the epochs give the optimizer as many steps
+const SCALE = 15;
+const scaleEpochs = (o) => { for (const k of ['h1', 'h2']) if (o[k]?.epochs) o[k].epochs *= SCALE; if (o.sweep) { o.sweep.epochs *= SCALE; o.sweep.h1.train.epochs *= SCALE; } };
+for (const e of Object.values(examples)) if (e.stand_in.startsWith(MNIST) && e.kind !== 'summary') { scaleEpochs(e); e.epochs_scale = SCALE; }
 
 for (const [name, e] of Object.entries(examples)) writeFileSync(join(out, `${name}.json`), `${JSON.stringify({ notebook: name, ...e }, null, 1)}\n`);
 console.log(`${Object.keys(examples).length} examples in examples/notebooks`);

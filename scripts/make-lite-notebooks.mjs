@@ -105,10 +105,18 @@ analysis`),
   ]);
 }
 
+/** The notebook's own epochs: the CLI configs scale them to the digits' size ("epochs_scale"); a notebook
+ * keeps the original's, as its text says. */
+function originalEpochs(c) {
+  const k = c.epochs_scale ?? 1;
+  for (const o of [c.h1, c.h2, c.sweep, c.sweep?.h1?.train]) if (o?.epochs) o.epochs /= k;
+  return c;
+}
+
 const handWritten = new Set(readdirSync(join(root, 'notebooks')).filter((f) => f.endsWith('.ipynb')).map((f) => f.replace(/\.ipynb$/, '')));
 const made = [];
 for (const f of readdirSync(join(root, 'examples/notebooks')).sort()) {
-  const c = JSON.parse(readFileSync(join(root, 'examples/notebooks', f), 'utf8'));
+  const c = originalEpochs(JSON.parse(readFileSync(join(root, 'examples/notebooks', f), 'utf8')));
   if (handWritten.has(c.notebook) || !['update', 'sweep'].includes(c.kind)) continue;
   const nb = c.kind === 'update' ? update(c) : sweep(c);
   if (!existsSync(out)) throw new Error(`${out}: no such folder`);

@@ -1,7 +1,7 @@
 // app.mjs - the bcml web app: wires data, the sweep (wasm workers) and the D3 components together. State
 // lives in one object here; the components are plain functions of data (see components/).
 import { load } from './wasm/bcml.mjs';
-import { csvDataset, arrayDataset, weatherDemo, predictionsInput, folderTexts, thumbnails } from './data.mjs';
+import { csvDataset, arrayDataset, weatherDemo, adultDemo, digitsDemo, predictionsInput, folderTexts, thumbnails } from './data.mjs';
 import { analysisLayout, pointLayout, createAnalysis, renderPoint, freshPoint, defaultPoint } from './analysis.mjs';
 import { renderProgress } from './components/progress.mjs';
 import { download, downloadText, standaloneSvg, chartsToPng } from './components/exporter.mjs';
@@ -96,6 +96,25 @@ function setDataset(ds, note = '') {
   $('config-panel').open = true;
 }
 
+// the demos: each sets the form to the settings of its CLI example, so the page reproduces the command line
+const DEMOS = {
+  'demo-weather': { load: weatherDemo, note: 'h1 learns from 20% of the training days; press Start sweep.', form: {} },
+  'demo-adult': { load: adultDemo, note: 'As examples/compatibility-analysis-adult.json: logistic regression, h1 on a quarter of the training rows; press Start sweep.',
+    form: { model: 'logreg', h1_model: 'same', h1_fraction: 0.25, h1_epochs: 20, epochs: 20, batch_size: 754, optimizer: 'sgd', lr: 0.01, momentum: 0.5, lambda_start: 0, lambda_stop: 1, lambda_step: 0.25 } },
+  'demo-digits': { load: digitsDemo, note: 'As notebooks/lite/digits-sweep.json: h1 an MLP with 32 hidden units on a quarter of the digits, h2 one with 64; press Start sweep.',
+    form: { model: 'mlp', hidden: '64', h1_model: 'mlp', h1_hidden: '32', h1_fraction: 0.25, h1_epochs: 3, epochs: 3, batch_size: 64, optimizer: 'sgd', lr: 0.05, momentum: 0.5, lambda_start: 0, lambda_stop: 1, lambda_step: 0.25 } },
+};
+
+async function startDemo(id) {
+  const d = DEMOS[id];
+  say('data-status', 'loading the demo data…');
+  try {
+    const ds = await d.load(S.bcml);
+    for (const [key, , , , value] of FIELDS) if (key !== 'workers') $(`cfg-${key}`).value = String(d.form[key] ?? value);
+    setDataset(ds, d.note);
+  } catch (e) { fail('data-error', e); }
+}
+
 function columnPicker(host, header, onDone, { predictions = false } = {}) {
   clear(host);
   host.hidden = false;
@@ -169,8 +188,9 @@ async function startSweep() {
   try {
     // the update scenario: h1 learnt from part of the training data; h2 sweeps over all of it
     const k = Math.max(1, Math.round(ds.train.y.length * f.h1_fraction));
+    // h1's seed is the sweep's plus one, for its weights and its shuffles alike (as a CLI "h1": {"train"} with that seed)
     const { model: h1 } = await S.bcml.trainInWorker({ spec: h1spec, seed: f.seed + 1 }, { x: ds.train.x.subarray(0, k * ds.dim), y: ds.train.y.subarray(0, k) },
-      { epochs: f.h1_epochs, batch_size: f.batch_size, seed: f.seed, optimizer: sweepConfig(f).optimizer },
+      { epochs: f.h1_epochs, batch_size: f.batch_size, seed: f.seed + 1, optimizer: sweepConfig(f).optimizer },
       (p) => renderProgress($('progress'), { fraction: (p.epoch - 1 + p.batch / p.batches) / p.epochs, text: `training h1: epoch ${p.epoch} of ${p.epochs}` }));
     const config = sweepConfig(f);
     S.config = config;
@@ -330,9 +350,7 @@ async function main() {
   S.bcml = await load();
   window.bcmlApp = S; // for the tests and the curious
   for (const b of document.querySelectorAll('.tab[data-view]')) b.addEventListener('click', () => showView(b.dataset.view));
-  $('demo-weather').addEventListener('click', async () => {
-    try { setDataset(await weatherDemo(S.bcml), 'h1 learns from 20% of the training days; press Start sweep.'); } catch (e) { fail('data-error', e); }
-  });
+  for (const id of Object.keys(DEMOS)) $(id).addEventListener('click', () => startDemo(id));
   $('dataset-files').addEventListener('change', (e) => loadFiles(e.target.files));
   $('sweep-folder').addEventListener('change', (e) => openFolder(e.target.files));
   const drop = $('drop');

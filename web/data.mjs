@@ -67,6 +67,8 @@ export function csvPair(bcml, trainText, testText, choice) {
     featureNames: train.featureNames };
 }
 
+// IDX pixels to [0, 1] exactly as the CLI scales them (times 1/255 in double, then to float)
+const PIXEL = 1 / 255;
 const offsetIds = (start, n) => Float64Array.from({ length: n }, (_, i) => start + i);
 
 /** Arrays from NPY/NPZ/IDX files: features [n, ...] and labels [n], split into train and test. */
@@ -91,7 +93,7 @@ export async function arrayDataset(bcml, files, { testFraction = 0.3, seed = 1 }
     if (v < 0 || v !== Math.floor(v)) throw new Error(`${labels.file}: label ${i} is ${v}; labels must be whole numbers >= 0`);
     return v;
   });
-  const x = feats.idx ? Float32Array.from(feats.data, (v) => v / 255) : feats.data;
+  const x = feats.idx ? Float32Array.from(feats.data, (v) => v * PIXEL) : feats.data;
   const image = feats.shape.length === 3 ? { channels: 1, height: feats.shape[1], width: feats.shape[2] }
     : feats.shape.length === 4 ? { channels: feats.shape[1], height: feats.shape[2], width: feats.shape[3] } : null;
   const order = shuffled(n, seed), nTest = Math.max(1, Math.round(n * testFraction));
@@ -107,6 +109,33 @@ export async function weatherDemo(bcml) {
   const text = await (await fetch('data/seattle-weather.csv')).text();
   return csvDataset(bcml, text, 'seattle-weather.csv', { label: 'weather', ignore: ['date'], bin: ['temp_max'],
     edges: { temp_max: [10, 20] }, units: { temp_max: ' °C' }, testFraction: 0.3, seed: 7 });
+}
+
+/** Demo: UCI Adult (npm run datasets), its own training and test files, sliced by age band and sex, read as
+ * the CLI reads examples/compatibility-analysis-adult.json. */
+export async function adultDemo(bcml) {
+  const [train, test] = await Promise.all(['adult-train.csv', 'adult-test.csv'].map(fetchBytes));
+  const ds = csvPair(bcml, train, test, { label: 'income', id: 'id', slices: ['age_band', 'sex'], ignore: ['fnlwgt'], names: ['adult-train.csv', 'adult-test.csv'] });
+  return { ...ds, name: 'UCI Adult' };
+}
+
+/** Demo: 5,000 real handwritten digits (npm run datasets) as 28x28 images, in the files' own split; test ids
+ * follow the training ids so every instance has one image. */
+export async function digitsDemo(bcml) {
+  const [xi, yi, xt, yt] = await Promise.all(['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'].map(fetchBytes));
+  const read = (bytes, name) => bcml.readArray('idx', bytes, { name });
+  const set = (images, labels, first) => {
+    const x = read(images, 'images'), y = read(labels, 'labels');
+    return { x: Float32Array.from(x.data, (v) => v * PIXEL), y: Int32Array.from(y.data), ids: offsetIds(first, y.shape[0]), slices: [] };
+  };
+  const train = set(xi, yi, 0), test = set(xt, yt, train.y.length);
+  return { name: 'handwritten digits', dim: 28 * 28, numClasses: 10, classNames: null, image: { channels: 1, height: 28, width: 28 }, train, test };
+}
+
+async function fetchBytes(file) {
+  const r = await fetch(`data/${file}`);
+  if (!r.ok) throw new Error(`data/${file}: ${r.status} ${r.statusText} (the site was built without npm run datasets?)`);
+  return new Uint8Array(await r.arrayBuffer());
 }
 
 /** Predictions-only CSV: columns of h1, h2 and true labels (numbers or class names), optional id and slices. */

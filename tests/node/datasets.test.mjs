@@ -95,16 +95,33 @@ test('the mortality example gives per-slice scores for every age band and sex', 
   } finally { rmSync(out, { recursive: true, force: true }); }
 });
 
-test('the reproduction of the "larger training set only" table runs and reports every cell', () => {
+test('the reproductions (quick): every cell of the three experiments, and their plots', () => {
   const out = mkdtempSync(join(tmpdir(), 'bcml-repro-'));
   try {
-    const r = spawnSync('node', ['scripts/reproductions.mjs', '--out', join(out, 'r.md')], { cwd: root, encoding: 'utf8', env: { ...process.env, BCML_BIN: bin } });
+    const r = spawnSync('node', ['scripts/reproductions.mjs', '--quick', '--out', join(out, 'r.md')], { cwd: root, encoding: 'utf8', env: { ...process.env, BCML_BIN: bin } });
     assert.equal(r.status, 0, r.stderr);
-    const table = readFileSync(join(out, 'r.md'), 'utf8').split('\n').filter((l) => /^\| (Logistic|Multi)/.test(l));
+    const md = readFileSync(join(out, 'r.md'), 'utf8'), lines = md.split('\n');
+    const table = lines.filter((l) => /^\| (Logistic|Multi)/.test(l));
     assert.equal(table.length, 6);
     for (const l of table) {
       const btc = Number(l.split('|')[6].trim().split(' ')[0]);
       assert.ok(btc > 0.5 && btc <= 1, l);
+    }
+    // experiment 2: a row per noise rate, BTC lower with noise than without, top classes named with their role
+    const noise = lines.filter((l) => /^\| 0(\.\d+)? \| \d+\.\d%/.test(l)).map((l) => l.split('|').map((c) => c.trim()));
+    assert.deepEqual(noise.map((c) => c[1]), ['0', '0.25']);
+    const btc = noise.map((c) => Number(c[4].split(' ')[0]));
+    assert.ok(btc[1] < btc[0], `BTC ${btc}`);
+    assert.ok(lines.filter((l) => /^\| 0\.25 \| "\d" \| (relabelled|receives|untouched)/.test(l)).length >= 1);
+    // experiment 3: both data sets, four losses, lambda 0 / 0.5 / 1, a Pareto front
+    for (const name of ['UCI Adult', 'Digits (MNIST)']) assert.ok(md.includes(`### ${name}`), name);
+    assert.equal(lines.filter((l) => /^\| (0|0\.5|1) \| 0\.\d{3} \/ /.test(l)).length, 6);
+    assert.ok(md.includes('★'));
+    for (const svg of ['r-ocr.svg', 'r-tradeoff-adult.svg', 'r-tradeoff-digits.svg']) {
+      const text = readFileSync(join(out, svg), 'utf8');
+      assert.match(text, /^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+      assert.ok((text.match(/<circle /g) ?? []).length >= 4, svg);
+      assert.ok(md.includes(`](${svg})`), svg);
     }
   } finally { rmSync(out, { recursive: true, force: true }); }
 });

@@ -251,6 +251,49 @@ test('the page\'s Cancel button stops the sweep and keeps the finished points', 
   await page.fill('#cfg-lambda_step', '0.25');
 });
 
+// a demo through the page, shortened, beside `bcml sweep` on the same files and settings
+async function demoAgainstCli(button, ready, short, cliData) {
+  await page.click('button.tab[data-view="analysis"]');
+  await page.click(button);
+  await page.waitForFunction((t) => document.getElementById('data-status').textContent.startsWith(t), ready, { timeout: 30000 });
+  for (const [k, v] of Object.entries(short)) await page.fill(`#cfg-${k}`, String(v));
+  await page.click('#start');
+  await page.waitForFunction(() => document.querySelector('#progress span')?.textContent.startsWith('done'), null, { timeout: 120000 });
+  const { summary, config, form } = await page.evaluate(() => ({ summary: window.bcmlApp.summary, config: window.bcmlApp.config,
+    form: Object.fromEntries(new FormData(document.getElementById('config'))) }));
+  const { data, test: testSet, model, h1model } = cliData(form);
+  const dir = join(work, `demo-${button.slice(6)}`);
+  const r = spawnSync(bin, ['sweep', '--out', dir], { encoding: 'utf8', input: JSON.stringify({ ...config, data, test: testSet, model,
+    h1: { train: { data: { ...data, fraction: Number(form.h1_fraction) }, model: h1model, epochs: Number(form.h1_epochs), batch_size: config.batch_size,
+      seed: config.seed + 1, optimizer: config.optimizer } } }) });
+  assert.equal(r.status, 0, r.stderr);
+  const native = JSON.parse(readFileSync(join(dir, 'sweep_summary.json'), 'utf8'));
+  for (const k of ['data', 'h1_performance', 'lambdas', 'pareto_front', 'recommendation']) assert.deepEqual(summary[k], native[k], k);
+  return summary;
+}
+
+test('the UCI Adult demo: sliced by age band and sex, the same sweep as the CLI on the same files', async () => {
+  const csv = (f) => ({ csv: join(root, 'build/datasets/adult', f), label: 'income', id: 'id', slices: ['age_band', 'sex'], ignore: ['fnlwgt'] });
+  const spec = { preset: 'logreg', input: 105, classes: 2 };
+  const s = await demoAgainstCli('#demo-adult', 'UCI Adult: 32561 training and 16281 test instances, 105 features, 2 classes, sliced by age_band, sex',
+    { epochs: 2, h1_epochs: 2, lambda_step: 1 }, () => ({ data: csv('adult-train.csv'), test: csv('adult-test.csv'), model: spec, h1model: spec }));
+  assert.equal(s.data.length, 8);
+  const sliceText = await page.$eval('#slices', (e) => e.textContent);
+  assert.match(sliceText, /65 and over/);
+  await page.screenshot({ path: join(shots, 'demo-adult.png'), fullPage: true });
+});
+
+test('the digits demo: the same sweep as the CLI, and each error instance\'s image in the table', async () => {
+  const idx = (set) => ({ idx: { images: join(root, `build/datasets/digits/${set}-images-idx3-ubyte`), labels: join(root, `build/datasets/digits/${set}-labels-idx1-ubyte`) } });
+  const mlp = (h) => ({ preset: 'mlp', input: [1, 28, 28], hidden: [h], classes: 10 });
+  const s = await demoAgainstCli('#demo-digits', 'handwritten digits: 4000 training and 1000 test instances, 784 features, 10 classes',
+    { epochs: 1, h1_epochs: 1, lambda_step: 1 }, () => ({ data: idx('train'), test: idx('t10k'), model: mlp(64), h1model: mlp(32) }));
+  assert.equal(s.data.length, 8);
+  const size = await page.$eval('#instances tbody img', (i) => new Promise((ok) => (i.complete ? ok([i.naturalWidth, i.naturalHeight]) : (i.onload = () => ok([i.naturalWidth, i.naturalHeight])))));
+  assert.ok(size[0] >= 28 && size[0] === size[1], `thumbnail ${size}`);
+  await page.screenshot({ path: join(shots, 'demo-digits.png'), fullPage: true });
+});
+
 test('no request left the origin and no console error occurred', () => {
   assert.deepEqual(foreign, []);
   assert.deepEqual(errors, []);
