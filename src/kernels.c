@@ -86,6 +86,74 @@ static void micro_kernel(int kc, const float *pa, const float *pb, float *C, int
         }
 }
 
+/* sum of the four lanes, in one fixed order for every build */
+static inline float hsum(vf4 v) {
+    float t[4];
+    vf4_store(t, v);
+    return (t[0] + t[1]) + (t[2] + t[3]);
+}
+
+/* C[i,j] = dot(A row i, B row j) for few columns (a linear layer's forward with 1-4 outputs): the
+ * packed kernel would waste most of its 8 columns and copy all of A first. Order depends on K only. */
+static void gemm_rows_dot(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc,
+                          int accumulate) {
+    int K4 = K & ~3;
+    for (int i = 0; i < M; i++) {
+        const float *a = A + (size_t)i * lda;
+        for (int j = 0; j < N; j++) {
+            const float *b = B + (size_t)j * ldb;
+            vf4 acc0 = vf4_splat(0.0f), acc1 = acc0;
+            int k = 0;
+            for (; k + 8 <= K4; k += 8) {
+                acc0 = vf4_add(acc0, vf4_mul(vf4_load(a + k), vf4_load(b + k)));
+                acc1 = vf4_add(acc1, vf4_mul(vf4_load(a + k + 4), vf4_load(b + k + 4)));
+            }
+            if (k < K4) acc0 = vf4_add(acc0, vf4_mul(vf4_load(a + k), vf4_load(b + k)));
+            float sum = hsum(vf4_add(acc0, acc1));
+            for (k = K4; k < K; k++) sum += a[k] * b[k];
+            float *c = C + (size_t)i * ldc + j;
+            *c = accumulate ? *c + sum : sum;
+        }
+    }
+}
+
+/* C[r,:] = sum_k A[k,r] * B[k,:] for few rows r (a linear layer's weight gradient with 1-4 outputs): rows
+ * of B streamed once per 8 columns, sequential in k per element like the packed kernel. */
+static void gemm_few_rows_t(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc,
+                            int accumulate) {
+    int N8 = N & ~7;
+    for (int col = 0; col < N8; col += 8) {
+        vf4 acc[4][2];
+        for (int r = 0; r < M; r++) acc[r][0] = acc[r][1] = vf4_splat(0.0f);
+        for (int k = 0; k < K; k++) {
+            const float *b = B + (size_t)k * ldb + col, *a = A + (size_t)k * lda;
+            vf4 b0 = vf4_load(b), b1 = vf4_load(b + 4);
+            for (int r = 0; r < M; r++) {
+                vf4 s = vf4_splat(a[r]);
+                acc[r][0] = vf4_add(acc[r][0], vf4_mul(s, b0));
+                acc[r][1] = vf4_add(acc[r][1], vf4_mul(s, b1));
+            }
+        }
+        for (int r = 0; r < M; r++) {
+            float *c = C + (size_t)r * ldc + col;
+            if (accumulate) {
+                vf4_store(c, vf4_add(vf4_load(c), acc[r][0]));
+                vf4_store(c + 4, vf4_add(vf4_load(c + 4), acc[r][1]));
+            } else {
+                vf4_store(c, acc[r][0]);
+                vf4_store(c + 4, acc[r][1]);
+            }
+        }
+    }
+    for (int col = N8; col < N; col++)
+        for (int r = 0; r < M; r++) {
+            float sum = 0.0f;
+            for (int k = 0; k < K; k++) sum += A[(size_t)k * lda + r] * B[(size_t)k * ldb + col];
+            float *c = C + (size_t)r * ldc + col;
+            *c = accumulate ? *c + sum : sum;
+        }
+}
+
 void bcml_gemm(int ta, int tb, int M, int N, int K, const float *A, int lda, const float *B, int ldb,
                float *C, int ldc, int accumulate) {
     if (M <= 0 || N <= 0) return;
@@ -94,6 +162,10 @@ void bcml_gemm(int ta, int tb, int M, int N, int K, const float *A, int lda, con
             for (int i = 0; i < M; i++) memset(C + (size_t)i * ldc, 0, (size_t)N * sizeof(float));
         return;
     }
+    /* the shape decides the path (never M alone for the forward), so a row's result does not depend on
+     * how many rows share the call */
+    if (!ta && tb && N <= 4) { gemm_rows_dot(M, N, K, A, lda, B, ldb, C, ldc, accumulate); return; }
+    if (ta && !tb && M <= 4) { gemm_few_rows_t(M, N, K, A, lda, B, ldb, C, ldc, accumulate); return; }
     for (int jc = 0; jc < N; jc += NC) {
         int nc = N - jc < NC ? N - jc : NC;
         for (int pc = 0; pc < K; pc += KC) {
@@ -143,12 +215,16 @@ int bcml_softmax_row(const float *z, int C, float *p, float *logp) {
     int best = bcml_argmax(z, C);
     float mx = best >= 0 ? z[best] : z[0];
     double sum = 0.0;
-    for (int j = 0; j < C; j++) sum += (double)bcml_expf(z[j] - mx);
-    float lse = bcml_logf((float)sum);
+    /* one exp per class: p keeps exp(z - max) until the sum is known */
     for (int j = 0; j < C; j++) {
-        float lp = (z[j] - mx) - lse;
-        if (logp) logp[j] = lp;
-        if (p) p[j] = bcml_expf(lp);
+        float v = j == best ? 1.0f : bcml_expf(z[j] - mx); /* exp(0) is exactly 1 */
+        if (p) p[j] = v;
+        sum += (double)v;
+    }
+    float lse = bcml_logf((float)sum), inv = (float)(1.0 / sum);
+    for (int j = 0; j < C; j++) {
+        if (logp) logp[j] = (z[j] - mx) - lse;
+        if (p) p[j] *= inv;
     }
     return best;
 }

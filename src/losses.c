@@ -166,12 +166,16 @@ static bcml_status loss_multiclass(const bcml_loss_opts *o, int n, int c, const 
     bcml_loss_kind k = o->kind;
     int uses_h1 = bcml_loss_uses_h1(k), fd = k == BCML_LOSS_FOCAL_DISTILLATION;
     float *buf = bcml__alloc((size_t)c, 7 * sizeof(float));
-    if (!buf) return bcml__fail(err, BCML_ENOMEM, "loss: out of memory for %d classes", c);
+    unsigned char *in_support = uses_h1 ? bcml__alloc((size_t)n, 1) : NULL;
+    if (!buf || (uses_h1 && !in_support)) {
+        free(buf);
+        return bcml__fail(err, BCML_ENOMEM, "loss: out of memory for %d instances of %d classes", n, c);
+    }
     float *p2 = buf, *lp2 = p2 + c, *p1 = lp2 + c, *lp1 = p1 + c, *q2 = lp1 + c, *lq2 = q2 + c, *zt = lq2 + c;
 
     int support = 0;
     if (uses_h1)
-        for (int i = 0; i < n; i++) support += bcml_argmax(h1 + (size_t)i * c, c) == y[i];
+        for (int i = 0; i < n; i++) support += in_support[i] = bcml_argmax(h1 + (size_t)i * c, c) == y[i];
 
     /* base: mean or sum of the NLL; upstream's KL base with reduction "mean" averages over B*C elements */
     double base_scale = 1.0 / n;
@@ -207,7 +211,7 @@ static bcml_status loss_multiclass(const bcml_loss_opts *o, int n, int c, const 
         }
         if (!uses_h1) continue;
         const float *z1 = h1 + (size_t)i * c;
-        int in_s = bcml_argmax(z1, c) == y[i];
+        int in_s = in_support[i];
         if (fd) {
             /* focal distillation: every instance, weighted alpha + beta [h1 correct], softened by T */
             float w = (float)(o->alpha + (in_s ? o->beta : 0.0));
@@ -255,6 +259,7 @@ static bcml_status loss_multiclass(const bcml_loss_opts *o, int n, int c, const 
         }
     }
     free(buf);
+    free(in_support);
     *value = base * base_scale + o->lambda_c * diss * diss_scale;
     return BCML_OK;
 }
