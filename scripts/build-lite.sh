@@ -4,7 +4,8 @@
 #   Pyodide's core (runtime + stdlib): npm `pyodide`, the exact version the kernel expects (checked);
 #   the kernel's Python wheels: PyPI, hash-checked (notebooks/lite/pyodide-requirements.txt), with a
 #   pyodide-lock.json regenerated from the served files, and PyPI fallback off, so nothing leaves the origin;
-#   the bcml_widgets wheel with its front end (scripts/build-widget.mjs), the notebooks and their data.
+#   the bcml_widgets wheel with its front end (scripts/build-widget.mjs), the notebooks and their data;
+#   every page gets a Content Security Policy (scripts/lite-csp.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -77,6 +78,7 @@ rm -rf dist/lite
 (cd "$stage" && "$root/$env/bin/jupyter" lite build --lite-dir lite --contents "$root/$stage/contents" --output-dir "$root/dist/lite" --no-sourcemaps >build.log 2>&1) \
   || { tail -30 "$stage/build.log" >&2; exit 1; }
 cp dist/lite/lab/favicon.ico dist/lite/favicon.ico # browsers ask the root for one
+node scripts/lite-csp.mjs dist/lite >/dev/null
 grep -q '"disablePyPIFallback": true' dist/lite/jupyter-lite.json || { echo "build-lite: PyPI fallback is not disabled" >&2; exit 1; }
 grep -q '"pyodideUrl": "./static/pyodide/pyodide.mjs"' dist/lite/jupyter-lite.json || { echo "build-lite: Pyodide is not served from the site" >&2; exit 1; }
 echo "built dist/lite ($(du -sh dist/lite | cut -f1))"

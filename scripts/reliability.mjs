@@ -68,7 +68,12 @@ for (let t = 0; t < trials; t++) {
   if (!half && JSON.stringify(files(out)) === reference) same++;
 }
 lines.push('## Cancel and resume', '', `${trials} sweeps stopped by SIGTERM/SIGINT at staggered times (${interrupted} of them caught while training), then resumed with \`--resume\`: `
-  + `${same} of ${trials} ended with folders byte-identical to an uninterrupted run, none with a half-written file. In the browser, \`cancel()\` terminates the workers and keeps finished points (tested in \`tests/node/wasm.test.mjs\`).`, '');
+  + `${same} of ${trials} ended with folders byte-identical to an uninterrupted run, none with a half-written file. In the browser, \`cancel()\` terminates the workers and keeps finished points; a worker that dies mid-sweep, and one killed by a real out-of-memory (a V8 heap limit), make the sweep reject with a message that says so and stop every worker (tested in \`tests/node/wasm.test.mjs\`); closing a notebook widget cancels its sweep (\`tests/node/lite.test.mjs\`).`, '');
+lines.push('## Privacy', '', 'The web app and the JupyterLite site request nothing outside their own origin (every request is recorded in the'
+  + ' Chromium tests: `tests/node/webapp.test.mjs`, `tests/node/lite.test.mjs`). The app\'s Content Security Policy allows only itself and'
+  + ' WebAssembly; every JupyterLite page carries one that keeps fetches, images, frames and forms in the origin (`scripts/lite-csp.mjs`,'
+  + ' checked page by page, and no page logs a violation). Text from files (CSV cells, metadata, file names) is shown as text: a cell'
+  + ' holding `<img src=x onerror=...>` stays text (tested).', '');
 rmSync(work, { recursive: true, force: true });
 writeFileSync(join(root, 'docs/reliability.md'), `${lines.join('\n')}\n`);
 console.log(lines.join('\n'));

@@ -118,9 +118,83 @@ static int exact_numbers(cJSON *t) {
     return 1;
 }
 
+/* the printed size, near enough that the printer's buffer need not grow (and so double) on large raw lists */
+static size_t print_size(const cJSON *t) {
+    size_t n = 8 + (t->string ? strlen(t->string) + 3 : 0);
+    if ((cJSON_IsRaw(t) || cJSON_IsString(t)) && t->valuestring) n += strlen(t->valuestring) * (cJSON_IsString(t) ? 2 : 1);
+    else if (cJSON_IsNumber(t)) n += 32;
+    for (const cJSON *c = t->child; c; c = c->next) n += print_size(c);
+    return n;
+}
+
 char *bcml__json_print(cJSON *tree) {
     if (!tree || !exact_numbers(tree)) return NULL;
-    return cJSON_PrintUnformatted(tree);
+    size_t size = print_size(tree);
+    return size < 0x7fffffff ? cJSON_PrintBuffered(tree, (int)size, 0) : cJSON_PrintUnformatted(tree);
+}
+
+void bcml__text_put(bcml__text *t, const char *s, size_t n) {
+    if (t->failed) return;
+    if (t->len + n + 1 > t->cap) {
+        size_t cap = t->cap ? t->cap : 256;
+        while (cap < t->len + n + 1) cap *= 2;
+        char *b = realloc(t->buf, cap); /* cJSON frees raw text with free(): no hooks are installed */
+        if (!b) { t->failed = 1; return; }
+        t->buf = b;
+        t->cap = cap;
+    }
+    memcpy(t->buf + t->len, s, n);
+    t->len += n;
+    t->buf[t->len] = 0;
+}
+
+void bcml__text_str(bcml__text *t, const char *s) { bcml__text_put(t, s, strlen(s)); }
+
+void bcml__text_num(bcml__text *t, double v) {
+    char buf[32];
+    if (isfinite(v)) shortest(v, buf);
+    else strcpy(buf, "null");
+    bcml__text_str(t, buf);
+}
+
+void bcml__text_quoted(bcml__text *t, const char *s) {
+    bcml__text_put(t, "\"", 1);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        const char *esc = NULL;
+        char u[8];
+        switch (*p) {
+        case '"': esc = "\\\""; break;
+        case '\\': esc = "\\\\"; break;
+        case '\b': esc = "\\b"; break;
+        case '\f': esc = "\\f"; break;
+        case '\n': esc = "\\n"; break;
+        case '\r': esc = "\\r"; break;
+        case '\t': esc = "\\t"; break;
+        default:
+            if (*p < 32) { snprintf(u, sizeof u, "\\u%04x", *p); esc = u; }
+        }
+        if (esc) bcml__text_str(t, esc);
+        else bcml__text_put(t, (const char *)p, 1);
+    }
+    bcml__text_put(t, "\"", 1);
+}
+
+cJSON *bcml__text_raw(bcml__text *t) {
+    if (!t->buf && !t->failed) bcml__text_str(t, "[]");
+    cJSON *item = t->failed ? NULL : cJSON_CreateRaw("");
+    if (item) {
+        free(item->valuestring);
+        item->valuestring = t->buf;
+    } else {
+        free(t->buf);
+    }
+    memset(t, 0, sizeof *t);
+    return item;
+}
+
+void bcml__text_free(bcml__text *t) {
+    free(t->buf);
+    memset(t, 0, sizeof *t);
 }
 
 void bcml__json_add_number(cJSON *obj, const char *key, double v) { cJSON_AddItemToObject(obj, key, bcml__json_number(v)); }

@@ -19,6 +19,20 @@ cJSON *bcml__json_number(double v);
 void bcml__json_add_number(cJSON *obj, const char *key, double v);
 /* Prints a tree compactly with every number exact (see bcml__json_number), parsed ones included. */
 char *bcml__json_print(cJSON *tree);
+/* JSON text built by appending, for the large lists of an evaluation: one raw node instead of a node per
+ * number. Appends after a failed allocation do nothing; bcml__text_raw then returns NULL. */
+typedef struct {
+    char *buf;
+    size_t len, cap;
+    int failed;
+} bcml__text;
+void bcml__text_put(bcml__text *t, const char *s, size_t n);
+void bcml__text_str(bcml__text *t, const char *s);
+void bcml__text_num(bcml__text *t, double v);         /* as bcml__json_number prints it */
+void bcml__text_quoted(bcml__text *t, const char *s); /* a JSON string, escaped as cJSON escapes */
+/* A raw node that takes over the text (NULL text: "[]"); the builder is left empty. NULL when out of memory. */
+cJSON *bcml__text_raw(bcml__text *t);
+void bcml__text_free(bcml__text *t);
 /* Parses text; on failure names the line and column. */
 bcml_status bcml__json_parse(const char *text, const char *what, cJSON **out, bcml_error *err);
 

@@ -241,23 +241,38 @@ static bcml_status check_input(const bcml_eval_input *in, int *num_classes, bcml
     return BCML_OK;
 }
 
+/* [{"class", "accuracy", "error_instance_ids"}] per class, as text (NULL when out of memory) */
 static cJSON *accuracy_by_class(const bcml_eval_input *in, const int32_t *pred, int C, const int64_t *count,
                                 const int64_t *right) {
-    cJSON *arr = cJSON_CreateArray();
-    cJSON **ids = calloc((size_t)C, sizeof(cJSON *));
-    if (!ids) return arr;
-    for (int k = 0; k < C; k++) {
-        cJSON *o = cJSON_CreateObject();
-        bcml__json_add_number(o, "class", k);
-        add_num(o, "accuracy", ratio(right[k], count[k]));
-        ids[k] = cJSON_AddArrayToObject(o, "error_instance_ids");
-        cJSON_AddItemToArray(arr, o);
-    }
+    bcml__text *ids = bcml__calloc((size_t)C, sizeof(bcml__text)), t = {0};
+    if (!ids) return NULL;
     for (int64_t i = 0; i < in->n; i++)
-        if (pred[i] != in->y[i])
-            cJSON_AddItemToArray(ids[in->y[i]], bcml__json_number((double)(in->ids ? in->ids[i] : i)));
+        if (pred[i] != in->y[i]) {
+            bcml__text *l = &ids[in->y[i]];
+            if (l->len) bcml__text_put(l, ",", 1);
+            bcml__text_num(l, (double)(in->ids ? in->ids[i] : i));
+            t.failed |= l->failed;
+        }
+    bcml__text_str(&t, "[");
+    for (int k = 0; k < C; k++) {
+        bcml__text_str(&t, k ? ",{\"class\":" : "{\"class\":");
+        bcml__text_num(&t, k);
+        bcml__text_str(&t, ",\"accuracy\":");
+        bcml__text_num(&t, ratio(right[k], count[k]));
+        bcml__text_str(&t, ",\"error_instance_ids\":[");
+        if (ids[k].len) bcml__text_put(&t, ids[k].buf, ids[k].len);
+        bcml__text_str(&t, "]}");
+        bcml__text_free(&ids[k]);
+    }
+    bcml__text_str(&t, "]");
     free(ids);
-    return arr;
+    return bcml__text_raw(&t);
+}
+
+/* appends ",id" (or "id" first) to a list being written */
+static void list_add(bcml__text *t, double id) {
+    if (t->len > 1) bcml__text_put(t, ",", 1);
+    bcml__text_num(t, id);
 }
 
 static const char *const metric_names[] = {"accuracy", "balanced-accuracy", "macro-f1"};
@@ -320,19 +335,17 @@ bcml_status bcml__evaluation_cjson(const bcml_eval_input *in, cJSON **out, bcml_
     int64_t n = in->n;
     int64_t *cls = bcml__calloc((size_t)C * 4, sizeof(int64_t)); /* per class: count, h1 right, h2 right, seen order */
     cJSON *root = cJSON_CreateObject();
-    cJSON **incompat = bcml__calloc((size_t)C, sizeof(cJSON *));
+    bcml__text *incompat = bcml__calloc((size_t)C, sizeof(bcml__text));
     if (!cls || !root || !incompat) { s = bcml__fail(err, BCML_ENOMEM, "evaluation: out of memory"); goto done; }
     int64_t *count = cls, *right1 = cls + C, *right2 = cls + 2 * C;
 
     bcml_counts k;
     memset(&k, 0, sizeof k);
-    cJSON *overlap = cJSON_AddArrayToObject(root, "models_error_overlap");
-    cJSON *e1 = cJSON_CreateArray(), *e2 = cJSON_CreateArray(), *e12 = cJSON_CreateArray();
-    cJSON_AddItemToArray(overlap, e1);
-    cJSON_AddItemToArray(overlap, e2);
-    cJSON_AddItemToArray(overlap, e12);
-    cJSON *by_class = cJSON_AddArrayToObject(root, "h2_incompatible_instance_ids_by_class");
-    cJSON *errors = cJSON_CreateArray();
+    /* the id lists and error instances grow as text: a node per number would cost ~100 bytes per instance */
+    bcml__text err_ids[3] = {{0}}, errors = {0}; /* h1's errors, h2's, both */
+    for (int j = 0; j < 3; j++) bcml__text_put(&err_ids[j], "[", 1);
+    bcml__text_put(&errors, "[", 1);
+    int64_t *seen = cls + 3 * C, nseen = 0; /* classes with an incompatible point, in first-seen order */
     for (int64_t i = 0; i < n; i++) {
         int32_t y = in->y[i], p1 = in->h1[i], p2 = in->h2[i];
         double id = (double)(in->ids ? in->ids[i] : i);
@@ -340,39 +353,83 @@ bcml_status bcml__evaluation_cjson(const bcml_eval_input *in, cJSON **out, bcml_
         count[y]++;
         right1[y] += p1 == y;
         right2[y] += p2 == y;
-        if (p1 != y) cJSON_AddItemToArray(e1, bcml__json_number(id));
-        if (p2 != y) cJSON_AddItemToArray(e2, bcml__json_number(id));
-        if (p1 != y && p2 != y) cJSON_AddItemToArray(e12, bcml__json_number(id));
+        if (p1 != y) list_add(&err_ids[0], id);
+        if (p2 != y) list_add(&err_ids[1], id);
+        if (p1 != y && p2 != y) list_add(&err_ids[2], id);
         if (p1 == y && p2 != y) { /* incompatible: h1 right, h2 wrong; classes in first-seen order */
-            if (!incompat[y]) {
-                cJSON *o = cJSON_CreateObject();
-                bcml__json_add_number(o, "class", y);
-                incompat[y] = cJSON_AddArrayToObject(o, "incompatibleInstanceIds");
-                cJSON_AddItemToArray(by_class, o);
+            if (!incompat[y].buf) {
+                seen[nseen++] = y;
+                bcml__text_put(&incompat[y], "[", 1);
             }
-            cJSON_AddItemToArray(incompat[y], bcml__json_number(id));
+            list_add(&incompat[y], id);
         }
         if (p1 != y || p2 != y) {
-            cJSON *o = cJSON_CreateObject();
-            bcml__json_add_number(o, "instance_id", id);
-            cJSON_AddStringToObject(o, "metadata", in->metadata && in->metadata[i] ? in->metadata[i] : "");
-            bcml__json_add_number(o, "h1_prediction", p1);
-            bcml__json_add_number(o, "h2_prediction", p2);
-            bcml__json_add_number(o, "ground_truth", y);
-            cJSON_AddItemToArray(errors, o);
+            bcml__text_str(&errors, errors.len > 1 ? ",{\"instance_id\":" : "{\"instance_id\":");
+            bcml__text_num(&errors, id);
+            bcml__text_str(&errors, ",\"metadata\":");
+            bcml__text_quoted(&errors, in->metadata && in->metadata[i] ? in->metadata[i] : "");
+            bcml__text_str(&errors, ",\"h1_prediction\":");
+            bcml__text_num(&errors, p1);
+            bcml__text_str(&errors, ",\"h2_prediction\":");
+            bcml__text_num(&errors, p2);
+            bcml__text_str(&errors, ",\"ground_truth\":");
+            bcml__text_num(&errors, y);
+            bcml__text_put(&errors, "}", 1);
         }
     }
+    for (int j = 0; j < 3; j++) bcml__text_put(&err_ids[j], "]", 1);
+    bcml__text_put(&errors, "]", 1);
+    bcml__text overlap = {0}, by_class = {0};
+    bcml__text_put(&overlap, "[", 1);
+    for (int j = 0; j < 3; j++) {
+        bcml__text *t = &err_ids[j];
+        if (j) bcml__text_put(&overlap, ",", 1);
+        if (t->failed) overlap.failed = 1;
+        else bcml__text_put(&overlap, t->buf, t->len);
+        bcml__text_free(t);
+    }
+    bcml__text_put(&overlap, "]", 1);
+    bcml__text_put(&by_class, "[", 1);
+    for (int64_t j = 0; j < nseen; j++) {
+        bcml__text *t = &incompat[seen[j]];
+        bcml__text_put(t, "]", 1);
+        if (t->failed) { by_class.failed = 1; break; }
+        bcml__text_str(&by_class, j ? ",{\"class\":" : "{\"class\":");
+        bcml__text_num(&by_class, (double)seen[j]);
+        bcml__text_str(&by_class, ",\"incompatibleInstanceIds\":");
+        bcml__text_put(&by_class, t->buf, t->len);
+        bcml__text_put(&by_class, "}", 1);
+        bcml__text_free(t);
+    }
+    bcml__text_put(&by_class, "]", 1);
+    int failed = overlap.failed || by_class.failed || errors.failed;
+    cJSON *jo = bcml__text_raw(&overlap), *jb = bcml__text_raw(&by_class), *je = bcml__text_raw(&errors);
+    if (failed || !jo || !jb || !je) {
+        cJSON_Delete(jo);
+        cJSON_Delete(jb);
+        cJSON_Delete(je);
+        s = bcml__fail(err, BCML_ENOMEM, "evaluation: out of memory for the error lists of %lld instances", (long long)n);
+        goto done;
+    }
+    cJSON_AddItemToObject(root, "models_error_overlap", jo);
+    cJSON_AddItemToObject(root, "h2_incompatible_instance_ids_by_class", jb);
     cJSON *sorted = cJSON_AddArrayToObject(root, "sorted_classes");
     for (int c = 0; c < C; c++)
         if (count[c]) cJSON_AddItemToArray(sorted, bcml__json_number(c));
-    cJSON_AddItemToObject(root, "h1_accuracy_by_class", accuracy_by_class(in, in->h1, C, count, right1));
-    cJSON_AddItemToObject(root, "h2_accuracy_by_class", accuracy_by_class(in, in->h2, C, count, right2));
+    cJSON *a1 = accuracy_by_class(in, in->h1, C, count, right1), *a2 = a1 ? accuracy_by_class(in, in->h2, C, count, right2) : NULL;
+    if (!a2) {
+        cJSON_Delete(a1);
+        s = bcml__fail(err, BCML_ENOMEM, "evaluation: out of memory for the per-class lists of %lld instances", (long long)n);
+        goto done;
+    }
+    cJSON_AddItemToObject(root, "h1_accuracy_by_class", a1);
+    cJSON_AddItemToObject(root, "h2_accuracy_by_class", a2);
     bcml_compat pooled;
     bcml_compat_from_counts(&k, &pooled);
     add_num(root, "h2_performance", bcml_metric_value(in->metric, n, in->h2, in->y, C));
     add_num(root, "btc", pooled.btc);
     add_num(root, "bec", pooled.bec);
-    cJSON_AddItemToObject(root, "error_instances", errors);
+    cJSON_AddItemToObject(root, "error_instances", je);
     bcml__json_add_number(root, "dataset_size", (double)n);
     /* bcml's additions */
     add_num(root, "h1_performance", bcml_metric_value(in->metric, n, in->h1, in->y, C));
@@ -403,6 +460,7 @@ bcml_status bcml__evaluation_cjson(const bcml_eval_input *in, cJSON **out, bcml_
     root = NULL;
 done:
     cJSON_Delete(root);
+    for (int c = 0; incompat && c < C; c++) bcml__text_free(&incompat[c]);
     free(cls);
     free(incompat);
     return s;

@@ -91,6 +91,8 @@ export interface SweepHandle {
   done: Promise<SweepSummary>;
   cancel(): void;
   readonly progress: { fraction: number; trainingsDone?: number; trainingsTotal?: number };
+  /** The largest WebAssembly memory of any worker so far, in bytes. */
+  readonly heapBytes: number;
 }
 
 export class Model {

@@ -51,7 +51,7 @@ listen(async (m) => {
         return { evaluations: [bcml._take(bcml._ptr(e0)), bcml._take(bcml._ptr(e1))], model };
       });
       bcml._progress = null;
-      post({ type: 'result', j: m.j, family: m.family, ...out }, [out.model.buffer]);
+      post({ type: 'result', j: m.j, family: m.family, heapBytes: bcml.x.memory.buffer.byteLength, ...out }, [out.model.buffer]);
     }
   } catch (e) {
     post({ type: 'error', message: e.message, code: e.code ?? 1 });

@@ -33,6 +33,8 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
   let pool = [], settle;
   const handle = {
     get progress() { return { fraction: state.fraction, trainingsDone: state.done ?? 0, trainingsTotal: state.total ?? 0 }; },
+    /** the largest wasm memory of any worker so far (bytes): what the sweep costs each worker */
+    get heapBytes() { return state.heapBytes ?? 0; },
     evaluations, models,
     cancel() {
       if (state.cancelled) return;
@@ -115,6 +117,7 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
           else if (m.type === 'progress') report(m.j, m.family, m.fraction, m.epoch, m.epochs);
           else if (m.type === 'result') {
             state.done++;
+            state.heapBytes = Math.max(state.heapBytes ?? 0, m.heapBytes ?? 0);
             frac[2 * m.j + m.family] = 1;
             const records = m.evaluations.map((text) => JSON.parse(text));
             records.forEach((record, t) => evaluations.set(4 * m.j + 2 * m.family + t, { text: m.evaluations[t], record }));
@@ -126,7 +129,10 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
             if (state.done === tasks.length) { stop(); resolve(summarize(true)); } else give(w);
           } else if (m.type === 'error') settle.fail(new BcmlError(m.message, m.code));
         });
-        w.onError((e) => settle.fail(new BcmlError(`a sweep worker stopped: ${e?.message ?? e} (out of memory?); finished points are kept in the handle`, 2)));
+        w.onError((e) => {
+          const why = String(e?.message ?? e);
+          settle.fail(new BcmlError(`a sweep worker stopped: ${why}${/memory/i.test(why) ? '' : ' (out of memory?)'}; finished points are kept in the handle`, 2));
+        });
         w.post(init);
       }
       if (state.cancelled) settle.finish();

@@ -6,13 +6,14 @@ seconds, the summary rows, and a scores check on the original's own models (BTC,
 BEC from its scores module, for bcml to recompute from the same predictions).
 Usage: adult_sweep.py TRAIN.csv TEST.csv ENCODING.json H1.bcml EPOCHS STEP OUT_DIR
 """
-import csv, json, struct, sys, time
+import csv, json, sys, time
 import numpy as np
 import torch
 import backwardcompatibilityml.scores as scores
 from backwardcompatibilityml.helpers import training
 from backwardcompatibilityml.helpers.models import LogisticRegression
 from backwardcompatibilityml.loss import BCCrossEntropyLoss, StrictImitationCrossEntropyLoss
+from common import bcml_weights, batches
 
 train_csv, test_csv, enc_path, h1_path, epochs, step, out = sys.argv[1:8]
 epochs, step = int(epochs), float(step)
@@ -31,18 +32,6 @@ def encode(path):
     x = np.concatenate(cols, axis=1)
     y = np.array([enc['classes'].index(r[enc['label']].strip()) for r in rows], dtype=np.int64)
     return torch.from_numpy(x), torch.from_numpy(y)
-
-
-def batches(x, y, size, first_id):
-    return [[list(range(first_id + i, first_id + min(i + size, len(y)))), x[i:i + size], y[i:i + size]] for i in range(0, len(y), size)]
-
-
-def bcml_weights(path):
-    b = open(path, 'rb').read()
-    assert b[:8] == b'BCMLMDL\0', 'not a bcml model'
-    spec_len = struct.unpack('<I', b[12:16])[0]
-    n = struct.unpack('<Q', b[16 + spec_len:24 + spec_len])[0]
-    return np.frombuffer(b[24 + spec_len:24 + spec_len + 4 * n], dtype='<f4')
 
 
 xtr, ytr = encode(train_csv)

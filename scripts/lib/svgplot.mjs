@@ -52,3 +52,33 @@ export function chart({ title, x, y, series, width = 560, height = 360, lines = 
   out.push('</svg>');
   return `${out.join('\n')}\n`;
 }
+
+/** Grouped bars on a log axis: { title, y: { label }, groups: [{ name, bars: [{ name, value, spread?: [lo, hi] }] }] };
+ * the same bar names get the same colours in every group. */
+export function bars({ title, y, groups, width = 760, height = 380 }) {
+  const m = { l: 64, r: 230, t: 34, b: 56 }, w = width - m.l - m.r, h = height - m.t - m.b;
+  const names = [...new Set(groups.flatMap((g) => g.bars.map((b) => b.name)))];
+  const values = groups.flatMap((g) => g.bars.flatMap((b) => [b.value, ...(b.spread ?? [])])).filter((v) => v > 0);
+  const lo = 10 ** Math.floor(Math.log10(Math.min(...values))), hi = 10 ** Math.ceil(Math.log10(Math.max(...values)));
+  const sy = (v) => m.t + h - ((Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * h;
+  const gw = w / groups.length, bw = (gw * 0.8) / names.length;
+  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
+    `<rect width="${width}" height="${height}" fill="#fff"/>`, `<text x="${m.l}" y="18" font-size="13" font-weight="bold">${esc(title)}</text>`];
+  for (let v = lo; v <= hi * 1.0001; v *= 10)
+    out.push(`<line x1="${m.l}" x2="${m.l + w}" y1="${sy(v)}" y2="${sy(v)}" stroke="#ddd"/>`, `<text x="${m.l - 6}" y="${sy(v) + 4}" text-anchor="end">${+v.toPrecision(3)}</text>`);
+  out.push(`<text transform="translate(14 ${m.t + h / 2}) rotate(-90)" text-anchor="middle">${esc(y.label)}</text>`);
+  groups.forEach((g, gi) => {
+    const x0 = m.l + gi * gw + gw * 0.1;
+    g.bars.forEach((b) => {
+      const k = names.indexOf(b.name), x = x0 + k * bw, top = sy(b.value);
+      out.push(`<rect x="${x.toFixed(1)}" y="${top.toFixed(1)}" width="${(bw - 2).toFixed(1)}" height="${(m.t + h - top).toFixed(1)}" fill="${COLORS[k % COLORS.length]}"><title>${esc(`${g.name}, ${b.name}: ${b.value.toPrecision(3)}`)}</title></rect>`);
+      if (b.spread) out.push(`<line x1="${(x + bw / 2 - 1).toFixed(1)}" x2="${(x + bw / 2 - 1).toFixed(1)}" y1="${sy(b.spread[1]).toFixed(1)}" y2="${sy(b.spread[0]).toFixed(1)}" stroke="#000"/>`);
+    });
+    out.push(`<text x="${(m.l + gi * gw + gw / 2).toFixed(1)}" y="${m.t + h + 16}" text-anchor="middle">${esc(g.name)}</text>`);
+  });
+  out.push(`<line x1="${m.l}" x2="${m.l + w}" y1="${m.t + h}" y2="${m.t + h}" stroke="#888"/>`);
+  names.forEach((n, k) => out.push(`<rect x="${m.l + w + 12}" y="${m.t + k * 16}" width="12" height="10" fill="${COLORS[k % COLORS.length]}"/>`,
+    `<text x="${m.l + w + 28}" y="${m.t + k * 16 + 9}">${esc(n)}</text>`));
+  out.push('</svg>');
+  return `${out.join('\n')}\n`;
+}

@@ -11,7 +11,29 @@
 #include <string.h>
 
 /* One slice column from a JSON array of strings or numbers (one per instance). */
+/* A slice column from a file: one number per instance. */
+static int file_slice_column(const cJSON *v, const char *name, int64_t n, bcml_slice_column *col, bcml_error *e) {
+    bcml_array a;
+    if (cli_file_array(v, name, &a, e)) return 1;
+    int rc = a.ndim != 1 || a.shape[0] != n;
+    if (rc) snprintf(e->msg, sizeof e->msg, "slice column \"%s\" must hold %lld values (one per instance)", name, (long long)n);
+    const char **vals = rc ? NULL : malloc((size_t)(n ? n : 1) * sizeof(char *));
+    char (*numtext)[32] = rc ? NULL : malloc((size_t)(n ? n : 1) * 32);
+    if (!rc && (!vals || !numtext)) { rc = 1; snprintf(e->msg, sizeof e->msg, "out of memory"); }
+    for (int64_t i = 0; !rc && i < n; i++) {
+        snprintf(numtext[i], 32, "%.9g", a.data[i]);
+        vals[i] = numtext[i];
+    }
+    if (!rc) rc = bcml_slice_column_build(name, vals, n, col, e) != BCML_OK;
+    free(vals);
+    free(numtext);
+    bcml_array_free(&a);
+    return rc;
+}
+
 static int parse_slice_column(const cJSON *arr, const char *name, int64_t n, bcml_slice_column *col, bcml_error *e) {
+    if (cJSON_IsString(arr) || (cJSON_IsObject(arr) && cJSON_GetObjectItemCaseSensitive(arr, "npz")))
+        return file_slice_column(arr, name, n, col, e);
     if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) != n) {
         snprintf(e->msg, sizeof e->msg, "slice column \"%s\" must be an array of %lld values (one per instance)", name,
                  (long long)n);
@@ -183,7 +205,7 @@ static int evaluate_and_print(const cJSON *in, const char *what, const int32_t *
     }
     const cJSON *js = cJSON_GetObjectItemCaseSensitive(in, "slices");
     if (js) {
-        if (cJSON_IsArray(js)) {
+        if (cJSON_IsArray(js) || cJSON_IsString(js)) {
             if (parse_slice_column(js, "slice", n, &cols[ncols], &e)) goto fail;
             ncols++;
         } else if (cJSON_IsObject(js)) {
@@ -210,7 +232,7 @@ static int evaluate_and_print(const cJSON *in, const char *what, const int32_t *
     int use_ncols = ncols || !d ? ncols : d->num_slices;
     bcml_eval_input ev = {n, h1, h2, y, use_ids, meta, (int)nc, use_ncols, use_slices, metric};
     if (bcml_evaluation_json(&ev, &json, &e)) goto fail;
-    cJSON *r = cJSON_Parse(json);
+    cJSON *r = a->pretty || a->fail_if ? cJSON_Parse(json) : NULL; /* a tree of the record only when read back */
     if (a->pretty && r) print_summary(r);
     else cli_print_text(json);
     rc = 0;

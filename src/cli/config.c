@@ -345,22 +345,21 @@ int cli_save_encoding(const bcml_encoder *enc, const char *path, bcml_error *e) 
     return !ok;
 }
 
-float *cli_outputs(const cJSON *v, const char *what, int64_t *rows, int *cols, bcml_error *e) {
-    bcml_array a = {0};
-    int rc;
-    if (cJSON_IsString(v)) {
-        rc = read_array("npy", v->valuestring, NULL, what, &a, e);
-    } else if (cJSON_IsObject(v)) {
-        const cJSON *f = cJSON_GetObjectItemCaseSensitive(v, "npz"), *m = cJSON_GetObjectItemCaseSensitive(v, "member");
-        if (!cJSON_IsString(f) || !cJSON_IsString(m)) {
-            snprintf(e->msg, sizeof e->msg, "\"%s\": outputs in a file are \"file.npy\" or {\"npz\": path, \"member\": name}", what);
-            return NULL;
-        }
-        rc = read_array("npz", f->valuestring, m->valuestring, what, &a, e);
-    } else {
-        return cli_matrix(v, what, rows, cols, e);
+int cli_file_array(const cJSON *v, const char *what, bcml_array *a, bcml_error *e) {
+    memset(a, 0, sizeof *a);
+    if (cJSON_IsString(v)) return read_array("npy", v->valuestring, NULL, what, a, e);
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(v, "npz"), *m = cJSON_GetObjectItemCaseSensitive(v, "member");
+    if (!cJSON_IsObject(v) || !cJSON_IsString(f) || !cJSON_IsString(m)) {
+        snprintf(e->msg, sizeof e->msg, "\"%s\": arrays in a file are \"file.npy\" or {\"npz\": path, \"member\": name}", what);
+        return 1;
     }
-    if (rc) return NULL;
+    return read_array("npz", f->valuestring, m->valuestring, what, a, e);
+}
+
+float *cli_outputs(const cJSON *v, const char *what, int64_t *rows, int *cols, bcml_error *e) {
+    if (!cJSON_IsString(v) && !cJSON_IsObject(v)) return cli_matrix(v, what, rows, cols, e);
+    bcml_array a;
+    if (cli_file_array(v, what, &a, e)) return NULL;
     if (a.ndim > 2) {
         snprintf(e->msg, sizeof e->msg, "\"%s\": outputs must be [n] or [n, classes], got %d dimensions", what, a.ndim);
         bcml_array_free(&a);

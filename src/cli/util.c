@@ -123,8 +123,33 @@ fail:
     return NULL;
 }
 
+/* Labels from a file: a vector of whole numbers >= 0. */
+static int32_t *file_labels(const bcml_array *a, const char *what, int64_t *n, bcml_error *e) {
+    if (a->ndim != 1) { set_err(e, "\"%s\": labels must be a vector, got %d dimensions", what, a->ndim); return NULL; }
+    int32_t *out = malloc((size_t)(a->shape[0] ? a->shape[0] : 1) * sizeof(int32_t));
+    if (!out) { set_err(e, "\"%s\": out of memory", what); return NULL; }
+    for (int64_t i = 0; i < a->shape[0]; i++) {
+        float d = a->data[i];
+        if (!(d == floorf(d)) || d < 0 || d > 2147483647.0f) {
+            set_err(e, "\"%s\"[%lld] must be a whole number >= 0 (a class label)", what, (long long)i);
+            free(out);
+            return NULL;
+        }
+        out[i] = (int32_t)d;
+    }
+    *n = a->shape[0];
+    return out;
+}
+
 int32_t *cli_labels(const cJSON *v, const char *what, int64_t *n, bcml_error *e) {
-    if (!cJSON_IsArray(v)) { set_err(e, "\"%s\" must be an array of labels", what); return NULL; }
+    if (cJSON_IsString(v) || cJSON_IsObject(v)) {
+        bcml_array a;
+        if (cli_file_array(v, what, &a, e)) return NULL;
+        int32_t *out = file_labels(&a, what, n, e);
+        bcml_array_free(&a);
+        return out;
+    }
+    if (!cJSON_IsArray(v)) { set_err(e, "\"%s\" must be an array of labels or a .npy file", what); return NULL; }
     int64_t cnt = cJSON_GetArraySize(v), i = 0;
     int32_t *out = malloc((size_t)(cnt ? cnt : 1) * sizeof(int32_t));
     if (!out) { set_err(e, "\"%s\": out of memory", what); return NULL; }
@@ -143,11 +168,30 @@ int32_t *cli_labels(const cJSON *v, const char *what, int64_t *n, bcml_error *e)
 }
 
 int32_t *cli_labels_or_outputs(const cJSON *v, const char *what, double threshold, int64_t *n, bcml_error *e) {
-    if (cJSON_IsArray(v) && cJSON_IsArray(v->child)) {
+    int file = cJSON_IsString(v) || cJSON_IsObject(v);
+    if (file || (cJSON_IsArray(v) && cJSON_IsArray(v->child))) {
         int64_t rows;
         int cols;
-        float *m = cli_matrix(v, what, &rows, &cols, e);
-        if (!m) return NULL;
+        float *m;
+        if (file) { /* an integer vector holds labels; anything else outputs */
+            bcml_array a;
+            if (cli_file_array(v, what, &a, e)) return NULL;
+            if (a.integer && a.ndim == 1) {
+                int32_t *lab = file_labels(&a, what, n, e);
+                bcml_array_free(&a);
+                return lab;
+            }
+            if (a.ndim > 2) {
+                set_err(e, "\"%s\": outputs must be [n] or [n, classes], got %d dimensions", what, a.ndim);
+                bcml_array_free(&a);
+                return NULL;
+            }
+            m = a.data;
+            rows = a.shape[0];
+            cols = a.ndim == 2 ? (int)a.shape[1] : 1;
+        } else if (!(m = cli_matrix(v, what, &rows, &cols, e))) {
+            return NULL;
+        }
         int32_t *lab = malloc((size_t)rows * sizeof(int32_t));
         bcml_error le;
         if (!lab || bcml_outputs_to_labels(rows, cols, m, threshold, lab, &le)) {

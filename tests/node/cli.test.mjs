@@ -127,6 +127,34 @@ for (const bin of bins) {
     }
   });
 
+  test(`${name}: scores read labels, outputs and slice columns from .npy files, as from JSON`, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bcml-npy-'));
+    try {
+      const npy = (file, descr, shape, bytes) => {
+        let head = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+        head += ' '.repeat(63 - ((10 + head.length) % 64)) + '\n';
+        const h = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, head.length & 255, head.length >> 8]);
+        writeFileSync(join(dir, file), Buffer.concat([h, Buffer.from(head), Buffer.from(bytes.buffer)]));
+        return join(dir, file);
+      };
+      const y = [0, 1, 2, 0, 1, 2], h1 = [0, 1, 2, 1, 1, 2], age = [30, 30, 70, 70, 70, 30];
+      const h2out = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0], [0, 0, 1], [0, 1, 0]];
+      const files = { h1: npy('h1.npy', '<i8', [6], BigInt64Array.from(h1, BigInt)), h2: npy('h2.npy', '<f4', [6, 3], Float32Array.from(h2out.flat())),
+        y: npy('y.npy', '<i4', [6], Int32Array.from(y)), slices: { age: npy('age.npy', '<i4', [6], Int32Array.from(age)) } };
+      const fromFiles = run(bin, ['scores'], files), fromJson = run(bin, ['scores'], { h1, h2: h2out, y, slices: { age } });
+      assert.equal(fromFiles.code, 0, fromFiles.err);
+      assert.equal(fromFiles.out, fromJson.out);
+      assert.equal(fromFiles.json.counts.negative_flips, 2);
+      const bad = [[{ ...files, y: files.h2 }, '"y": labels must be a vector, got 2 dimensions'],
+        [{ ...files, h1: join(dir, 'none.npy') }, 'none.npy'], [{ ...files, slices: { age: files.h2 } }, 'slice column "age" must hold 6 values']];
+      for (const [input, msg] of bad) {
+        const res = run(bin, ['scores'], input);
+        assert.equal(res.code, 1, msg);
+        assert.ok(res.err.includes(msg), `stderr "${res.err}" lacks "${msg}"`);
+      }
+    } finally { rmSync(dir, { recursive: true, force: true }); }
+  });
+
   test(`${name}: train, save, predict and train against h1 with a compatibility loss`, () => {
     const dir = mkdtempSync(join(tmpdir(), 'bcml-'));
     try {

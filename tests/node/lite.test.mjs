@@ -77,6 +77,18 @@ function sameSummary(got, native) {
 }
 
 
+test('every page of the site carries a Content Security Policy that keeps requests in the origin', () => {
+  const pages = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? pages(join(dir, e.name)) : e.name.endsWith('.html') ? [join(dir, e.name)] : []));
+  const found = pages(join(root, 'dist/lite'));
+  assert.ok(found.length >= 10, `${found.length} pages`);
+  for (const page of found) {
+    const csp = readFileSync(page, 'utf8').match(/http-equiv="Content-Security-Policy" content="([^"]*)"/)?.[1];
+    assert.ok(csp, `${page} has no policy`);
+    for (const rule of ["default-src 'self'", "connect-src 'self' blob: data:", "img-src 'self' data: blob:", "object-src 'none'"]) assert.ok(csp.includes(rule), `${page}: ${rule}`);
+    assert.ok(!/https?:|\*/.test(csp), `${page}: the policy names another origin: ${csp}`);
+  }
+});
+
 test('compatibility-analysis.ipynb: the widget sweeps in the browser and Python gets the CLI\'s numbers', async () => {
   const nb = await openNotebook('compatibility-analysis.ipynb');
   const { page, python } = nb;

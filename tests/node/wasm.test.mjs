@@ -167,6 +167,30 @@ test('a worker that dies mid-sweep is reported, the sweep stops and keeps the fi
   }
 });
 
+test('a worker killed by a real out-of-memory (a V8 heap limit) is reported and the sweep stops cleanly', async () => {
+  const wt = createRequire(import.meta.url)('node:worker_threads');
+  const Original = wt.Worker;
+  const made = [];
+  wt.Worker = class extends Original {
+    constructor(url, opts) {
+      super(url, { ...opts, resourceLimits: { maxOldGenerationSizeMb: 2, maxYoungGenerationSizeMb: 1 } });
+      made.push(this);
+    }
+  };
+  syncBuiltinESMExports();
+  try {
+    const b = builds.simd;
+    const h = b.sweep(sweepConfig, sweepData(b), { workers: 2 });
+    await assert.rejects(h.done, (e) => e instanceof BcmlError && e.code === 2 &&
+      /^a sweep worker stopped: Worker terminated due to reaching memory limit: JS heap out of memory; finished points are kept/.test(e.message));
+    // every worker of the pool has exited: nothing keeps running after the error
+    await Promise.all(made.map((w) => (w.threadId === -1 ? null : new Promise((ok) => w.once('exit', ok)))));
+  } finally {
+    wt.Worker = Original;
+    syncBuiltinESMExports();
+  }
+});
+
 test('bad sweep input rejects with the C error message', async () => {
   const b = builds.simd;
   await assert.rejects(b.sweep({ ...sweepConfig, new_error: 'new-error-mse' }, sweepData(b), { workers: 1 }).done, /unknown loss "new-error-mse"/);
