@@ -199,7 +199,8 @@ for (const t of tradeoffs) {
     ...lambdas.map((l) => `| ${+l.toFixed(2)} | ${names.map((n) => cell(n, l)).join(' | ')} |`), ''];
   for (const n of names) {
     const a = points.find((p) => p.loss === n && p.lambda_c === lambdas[0]), b = points.find((p) => p.loss === n && p.lambda_c === lambdas.at(-1));
-    lines.push(`- ${n}: BTC ${a.btc.toFixed(3)} → ${b.btc.toFixed(3)} (${b.btc >= a.btc ? '+' : ''}${((b.btc - a.btc) * 100).toFixed(1)} points), accuracy ${a.performance.toFixed(3)} → ${b.performance.toFixed(3)} (${b.performance >= a.performance ? '+' : ''}${((b.performance - a.performance) * 100).toFixed(1)} points), NFR ${a.nfr.toFixed(4)} → ${b.nfr.toFixed(4)}.`);
+    const pts = (d) => { const r = Math.round(d * 1000) / 10; return `${r > 0 ? '+' : r < 0 ? '' : '±'}${r.toFixed(1)} points`; };
+    lines.push(`- ${n}: BTC ${a.btc.toFixed(3)} → ${b.btc.toFixed(3)} (${pts(b.btc - a.btc)}), accuracy ${a.performance.toFixed(3)} → ${b.performance.toFixed(3)} (${pts(b.performance - a.performance)}), NFR ${a.nfr.toFixed(4)} → ${b.nfr.toFixed(4)}.`);
   }
   lines.push('', plot(`tradeoff-${t.tag}`, { title: `${t.name}: accuracy against BTC over λ_c`, x: { label: 'test accuracy' }, y: { label: 'BTC' },
     series: [...names.map((n) => ({ name: n, points: points.filter((p) => p.loss === n).map((p) => [p.performance, p.btc, p.lambda_c === lambdas.at(-1) ? `λ=${+p.lambda_c.toFixed(2)}` : undefined]) })),

@@ -48,6 +48,10 @@ export async function load(options = {}) {
 
 const enc = new TextEncoder(), dec = new TextDecoder();
 
+// the fields of an evaluation record the sweep summary reads (as the native folder's summary rows)
+const SUMMARY_FIELDS = ['datapoint_index', 'lambda_c', 'training', 'testing', 'h2_performance', 'btc', 'bec', 'nfr', 'h1_performance',
+  'performance_metric'];
+
 export class Bcml {
   constructor(module, simd, workerUrl = null) {
     this.module = module;
@@ -209,9 +213,11 @@ export class Bcml {
     });
   }
 
-  /** The sweep summary from evaluation records (objects or JSON texts), as the native folder's. */
+  /** The sweep summary from evaluation records (objects or JSON texts), as the native folder's. Of a record
+   * object only the fields the summary reads cross into wasm: a record's id lists can be megabytes. */
   sweepSummary(evaluations, { expectedPoints = 0, constraint = '' } = {}) {
-    const text = `[${evaluations.map((e) => (typeof e === 'string' ? e : JSON.stringify(e))).join(',')}]`;
+    const row = (e) => JSON.stringify(Object.fromEntries(SUMMARY_FIELDS.filter((k) => k in e).map((k) => [k, e[k]])));
+    const text = `[${evaluations.map((e) => (typeof e === 'string' ? e : row(e))).join(',')}]`;
     return JSON.parse(this.sweepSummaryJson(text, expectedPoints, constraint));
   }
   sweepSummaryJson(evaluationsArrayText, expectedPoints = 0, constraint = '') {
@@ -397,6 +403,7 @@ function bcml_sweep_handle(pending, bcml, config, data, options) {
     /** Finished records by datapoint index ({ text, record }) and trained models by file name (bytes). */
     get evaluations() { return inner?.evaluations ?? new Map(); },
     get models() { return inner?.models ?? new Map(); },
+    get heapBytes() { return inner?.heapBytes ?? 0; },
     done: pending.then((m) => {
       inner = m.runSweep(bcml, config, data, options);
       if (cancelled) inner.cancel();

@@ -46,8 +46,7 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
     const stop = () => { for (const w of pool) w.stop(); pool = []; };
     const summarize = (complete) => {
       const idx = [...evaluations.keys()].sort((a, b) => a - b);
-      const text = `[${idx.map((k) => evaluations.get(k).text).join(',')}]`;
-      const s = JSON.parse(bcml.sweepSummaryJson(text, state.lambdas.length, config.recommend ?? ''));
+      const s = bcml.sweepSummary(idx.map((k) => evaluations.get(k).record), { expectedPoints: state.lambdas.length, constraint: config.recommend ?? '' });
       if (!complete) s.complete = false;
       return s;
     };

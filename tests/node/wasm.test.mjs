@@ -126,9 +126,11 @@ test('cancelled training rejects with the C message and keeps the model usable',
 
 test('1 worker and 4 workers give the same summary; progress reaches 1 with an ETA', async () => {
   const b = builds.simd, seen = [];
-  const one = await b.sweep(sweepConfig, sweepData(b), { workers: 1 }).done;
+  const h1 = b.sweep(sweepConfig, sweepData(b), { workers: 1 });
+  const one = await h1.done;
   const four = await b.sweep(sweepConfig, sweepData(b), { workers: 4, onProgress: (p) => seen.push(p) }).done;
   assert.deepEqual(four, one);
+  assert.ok(h1.heapBytes >= 65536 && h1.heapBytes % 65536 === 0, `a worker's wasm memory: ${h1.heapBytes} bytes`);
   assert.ok(seen.length >= 8 && seen.at(-1).fraction === 1);
   assert.ok(seen.some((p) => p.fraction > 0 && p.fraction < 1 && Number.isFinite(p.eta)));
 });
