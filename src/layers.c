@@ -26,6 +26,16 @@ void relu_backward(float *dinp, const float *dout, const float *out, int64_t n) 
 
 /* col[(c*K + kh)*K + kw][oh*OW + ow] = inp[c][oh*S - P + kh][ow*S - P + kw], 0 in the padding */
 static void im2col(float *col, const float *inp, int C, int H, int W, int K, int S, int P, int OH, int OW) {
+    if (S == 1 && P == 0) { /* every window inside the image: each output row is a run of the input row */
+        for (int c = 0; c < C; c++)
+            for (int kh = 0; kh < K; kh++)
+                for (int kw = 0; kw < K; kw++) {
+                    float *row = col + ((size_t)(c * K + kh) * K + kw) * OH * OW;
+                    for (int oh = 0; oh < OH; oh++)
+                        memcpy(row + (size_t)oh * OW, inp + ((size_t)c * H + oh + kh) * W + kw, (size_t)OW * sizeof(float));
+                }
+        return;
+    }
     for (int c = 0; c < C; c++)
         for (int kh = 0; kh < K; kh++)
             for (int kw = 0; kw < K; kw++) {
@@ -95,6 +105,19 @@ void maxpool2d_forward(float *out, int32_t *idx, const float *inp, int B, int C,
         const float *in = inp + plane * H * W;
         float *o = out + plane * OH * OW;
         int32_t *ix = idx + plane * OH * OW;
+        if (K == 2 && S == 2) { /* the common 2x2 pool, unrolled: the same comparisons in the same order */
+            for (int oh = 0; oh < OH; oh++)
+                for (int ow = 0; ow < OW; ow++) {
+                    int at = 2 * oh * W + 2 * ow, best = at;
+                    float v = in[at];
+                    const int nb[3] = {at + 1, at + W, at + W + 1};
+                    for (int q = 0; q < 3; q++)
+                        if (in[nb[q]] > v || in[nb[q]] != in[nb[q]]) { best = nb[q]; v = in[best]; }
+                    o[oh * OW + ow] = v;
+                    ix[oh * OW + ow] = best;
+                }
+            continue;
+        }
         for (int oh = 0; oh < OH; oh++)
             for (int ow = 0; ow < OW; ow++) {
                 int best = oh * S * W + ow * S;
