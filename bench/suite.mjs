@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { load } from '../wasm/bcml.mjs';
 import { gemmTable, cpuMHz } from './gemm.mjs';
 import { bars } from '../scripts/lib/svgplot.mjs';
+import { seededRandom } from '../scripts/lib/random.mjs';
 import { serve } from '../scripts/lib/serve.mjs';
 import { openBrowser } from '../tests/node/lib/browser.mjs';
 
@@ -172,8 +173,7 @@ const E2 = quick ? 1 : 3;
 
 /** Predictions of two 10-class models on n instances (h2 a little better), labels and an age slice, as .npy files. */
 function predictions(n, tag) {
-  let a = 12345;
-  const rand = () => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+  const rand = seededRandom(12345);
   const C = 10, y = new Int32Array(n), h1 = new Float32Array(n * C), h2 = new Float32Array(n * C), age = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     y[i] = Math.floor(rand() * C);

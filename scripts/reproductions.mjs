@@ -14,6 +14,7 @@ import { tmpdir, cpus } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { load } from '../wasm/bcml.mjs';
 import { chart } from './lib/svgplot.mjs';
+import { seededRandom } from './lib/random.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const bin = resolve(root, process.env.BCML_BIN ?? 'build/bcml');
@@ -103,14 +104,9 @@ const ocr = { model: { preset: 'mlp', input: [1, 28, 28], hidden: [64], classes:
   optimizer: { name: 'adam', lr: 0.001 }, test: digitsTest };
 const cleanLabels = readFileSync(digit('train-labels-idx1-ubyte')).subarray(8);
 
-/** mulberry32: the same noise for a seed on every machine. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
-}
 /** An IDX label file with the look-alike flips at `rate`; returns its path and the share of labels changed. */
 function noisyLabels(rate, seed) {
-  const r = random(1000 + seed), labels = Uint8Array.from(cleanLabels, (c) => (c in FLIP && r() < rate ? FLIP[c] : c));
+  const r = seededRandom(1000 + seed), labels = Uint8Array.from(cleanLabels, (c) => (c in FLIP && r() < rate ? FLIP[c] : c));
   const head = Buffer.alloc(8);
   head.writeUInt32BE(0x801, 0);
   head.writeUInt32BE(labels.length, 4);
