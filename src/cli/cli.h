@@ -84,6 +84,8 @@ float *cli_matrix(const cJSON *v, const char *what, int64_t *rows, int *cols, bc
 float *cli_outputs(const cJSON *v, const char *what, int64_t *rows, int *cols, bcml_error *e);
 /* An array from "file.npy" or {"npz": path, "member": name}; 0 on success (free with bcml_array_free). */
 int cli_file_array(const cJSON *v, const char *what, bcml_array *a, bcml_error *e);
+/* An array's data as outputs [n] or [n, classes] (the caller owns them); NULL and the array freed otherwise. */
+float *cli_array_outputs(bcml_array *a, const char *what, int64_t *rows, int *cols, bcml_error *e);
 /* An int32 label vector; NULL on error. */
 int32_t *cli_labels(const cJSON *v, const char *what, int64_t *n, bcml_error *e);
 /* Labels from either labels or per-instance output rows (argmax, or >= threshold for one column). */

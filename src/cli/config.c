@@ -356,16 +356,20 @@ int cli_file_array(const cJSON *v, const char *what, bcml_array *a, bcml_error *
     return read_array("npz", f->valuestring, m->valuestring, what, a, e);
 }
 
+float *cli_array_outputs(bcml_array *a, const char *what, int64_t *rows, int *cols, bcml_error *e) {
+    if (a->ndim > 2) {
+        snprintf(e->msg, sizeof e->msg, "\"%s\": outputs must be [n] or [n, classes], got %d dimensions", what, a->ndim);
+        bcml_array_free(a);
+        return NULL;
+    }
+    *rows = a->shape[0];
+    *cols = a->ndim == 2 ? (int)a->shape[1] : 1;
+    return a->data;
+}
+
 float *cli_outputs(const cJSON *v, const char *what, int64_t *rows, int *cols, bcml_error *e) {
     if (!cJSON_IsString(v) && !cJSON_IsObject(v)) return cli_matrix(v, what, rows, cols, e);
     bcml_array a;
     if (cli_file_array(v, what, &a, e)) return NULL;
-    if (a.ndim > 2) {
-        snprintf(e->msg, sizeof e->msg, "\"%s\": outputs must be [n] or [n, classes], got %d dimensions", what, a.ndim);
-        bcml_array_free(&a);
-        return NULL;
-    }
-    *rows = a.shape[0];
-    *cols = a.ndim == 2 ? (int)a.shape[1] : 1;
-    return a.data;
+    return cli_array_outputs(&a, what, rows, cols, e);
 }

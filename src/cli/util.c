@@ -181,14 +181,7 @@ int32_t *cli_labels_or_outputs(const cJSON *v, const char *what, double threshol
                 bcml_array_free(&a);
                 return lab;
             }
-            if (a.ndim > 2) {
-                set_err(e, "\"%s\": outputs must be [n] or [n, classes], got %d dimensions", what, a.ndim);
-                bcml_array_free(&a);
-                return NULL;
-            }
-            m = a.data;
-            rows = a.shape[0];
-            cols = a.ndim == 2 ? (int)a.shape[1] : 1;
+            if (!(m = cli_array_outputs(&a, what, &rows, &cols, e))) return NULL;
         } else if (!(m = cli_matrix(v, what, &rows, &cols, e))) {
             return NULL;
         }
