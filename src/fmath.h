@@ -12,14 +12,23 @@
 static inline float bcml_bits_to_float(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
 static inline uint32_t bcml_float_to_bits(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
 
+/* c ? a : b through bit masks: compilers vectorize these where they keep a float ?: as a branch */
+static inline float bcml_selectf(int c, float a, float b) {
+    uint32_t m = 0u - (uint32_t)(c != 0);
+    return bcml_bits_to_float((bcml_float_to_bits(a) & m) | (bcml_float_to_bits(b) & ~m));
+}
+
+/* Both are written without branches (special cases as selects at the end), so that a loop over an array
+ * of them vectorizes and a run of them overlaps: values in range take exactly the same steps either way. */
 static inline float bcml_expf(float x) {
-    if (x != x) return x;
-    if (x > 88.7228f) return bcml_bits_to_float(0x7f800000u);
-    if (x < -87.33654f) return 0.0f;
-    float fn = x * 1.44269504088896341f + 0.5f;
+    const float hi = 88.7228f, lo = -87.33654f;
+    float xc = bcml_selectf(x > hi, hi, x);
+    xc = bcml_selectf(xc < lo, lo, xc);
+    xc = bcml_selectf(xc != xc, 0.0f, xc); /* NaN: any value in range, replaced below */
+    float fn = xc * 1.44269504088896341f + 0.5f;
     int n = (int)fn;
-    if ((float)n > fn) n -= 1; /* floor for negatives */
-    float r = x - (float)n * 0.693359375f;
+    n -= (float)n > fn; /* floor for negatives */
+    float r = xc - (float)n * 0.693359375f;
     r = r - (float)n * -2.12194440e-4f;
     float p = 1.9875691500e-4f;
     p = p * r + 1.3981999507e-3f;
@@ -32,19 +41,20 @@ static inline float bcml_expf(float x) {
     int n1 = n / 2, n2 = n - n1;
     p *= bcml_bits_to_float((uint32_t)(n1 + 127) << 23);
     p *= bcml_bits_to_float((uint32_t)(n2 + 127) << 23);
-    return p;
+    p = bcml_selectf(x > hi, bcml_bits_to_float(0x7f800000u), p);
+    p = bcml_selectf(x < lo, 0.0f, p);
+    return bcml_selectf(x != x, x, p);
 }
 
 static inline float bcml_logf(float x) {
-    if (x != x || x < 0.0f) return bcml_bits_to_float(0x7fc00000u);
-    if (x == 0.0f) return bcml_bits_to_float(0xff800000u);
-    uint32_t u = bcml_float_to_bits(x);
-    if (u >= 0x7f800000u) return x; /* +inf */
-    int e = 0;
-    if (u < 0x00800000u) { x *= 8388608.0f; u = bcml_float_to_bits(x); e = -23; } /* denormal */
-    e += (int)((u >> 23) & 0xff) - 126;
+    uint32_t u0 = bcml_float_to_bits(x);
+    int denormal = u0 < 0x00800000u; /* positive denormals and +0 */
+    uint32_t u = bcml_float_to_bits(bcml_selectf(denormal, x * 8388608.0f, x));
+    int e = (-23 & -denormal) + (int)((u >> 23) & 0xff) - 126;
     float m = bcml_bits_to_float((u & 0x007fffffu) | 0x3f000000u); /* [0.5, 1) */
-    if (m < 0.707106781186547524f) { e -= 1; m = m + m - 1.0f; } else { m = m - 1.0f; }
+    int low = m < 0.707106781186547524f; /* then use 2m - 1 and e - 1 */
+    e -= low;
+    m = (m + bcml_selectf(low, m, 0.0f)) - 1.0f;
     float z = m * m;
     float y = 7.0376836292e-2f;
     y = y * m - 1.1514610310e-1f;
@@ -61,7 +71,9 @@ static inline float bcml_logf(float x) {
     y += -0.5f * z;
     m = m + y;
     m += fe * 0.693359375f;
-    return m;
+    m = bcml_selectf(u0 >= 0x7f800000u, x, m);                      /* +inf (and everything negative, below) */
+    m = bcml_selectf(x == 0.0f, bcml_bits_to_float(0xff800000u), m); /* log 0 = -inf */
+    return bcml_selectf(x != x || x < 0.0f, bcml_bits_to_float(0x7fc00000u), m);
 }
 
 /* log(1 + exp(x)), stable for any x. */

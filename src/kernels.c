@@ -1,7 +1,9 @@
 /* kernels.c - register-blocked float32 GEMM and row-wise activations.
  *
- * GEMM packs op(A) into MR-row panels and op(B) into NR-column panels (zero padded), then a 4x8 micro
- * kernel keeps 8 vector accumulators in registers. Transposes only change the packing.
+ * GEMM packs op(A) into MR-row panels and op(B) into NR-column panels (zero padded), then a 4 x NR micro
+ * kernel (NR = two of the build's widest vectors) keeps 8 vector accumulators in registers. Transposes only
+ * change the packing. Every C element sums its products in k order within a KC block whatever the tile, so
+ * builds with different vector widths give the same bits.
  */
 #include "kernels.h"
 #include "fmath.h"
@@ -10,7 +12,7 @@
 #include <string.h>
 
 #define MR 4
-#define NR 8
+#define NR (2 * BCML_VW)
 #define MC 64
 #define KC 256
 #define NC 512
@@ -19,11 +21,22 @@
 static _Thread_local float pack_a[MC * KC];
 static _Thread_local float pack_b[KC * NC];
 
-const char *bcml_simd_name(void) { return BCML_SIMD_NAME; }
+const char *bcml_simd_name(void) { return BCML_WIDE_NAME; }
 
 /* pa[p][k][r] = op(A)[i0 + p*MR + r, k0 + k], zero outside the block */
 static void pack_a_block(int ta, const float *A, int lda, int i0, int mc, int k0, int kc, float *pa) {
     for (int p = 0; p < mc; p += MR) {
+        if (p + MR <= mc && ta) { /* a full panel of op(A) = A^T: MR contiguous floats per k */
+            for (int k = 0; k < kc; k++, pa += MR) vf4_store(pa, vf4_load(A + (size_t)(k0 + k) * lda + i0 + p));
+            continue;
+        }
+        if (p + MR <= mc) { /* a full panel: MR rows read side by side */
+            const float *r0 = A + (size_t)(i0 + p) * lda + k0, *r1 = r0 + lda, *r2 = r1 + lda, *r3 = r2 + lda;
+            for (int k = 0; k < kc; k++, pa += MR) {
+                pa[0] = r0[k]; pa[1] = r1[k]; pa[2] = r2[k]; pa[3] = r3[k];
+            }
+            continue;
+        }
         for (int k = 0; k < kc; k++) {
             for (int r = 0; r < MR; r++) {
                 int i = p + r;
@@ -38,6 +51,22 @@ static void pack_a_block(int ta, const float *A, int lda, int i0, int mc, int k0
 /* pb[q][k][j] = op(B)[k0 + k, j0 + q*NR + j], zero outside the block */
 static void pack_b_block(int tb, const float *B, int ldb, int k0, int kc, int j0, int nc, float *pb) {
     for (int q = 0; q < nc; q += NR) {
+        if (q + NR <= nc && !tb) { /* a full panel: NR contiguous floats of each row */
+            for (int k = 0; k < kc; k++, pb += NR) {
+                const float *src = B + (size_t)(k0 + k) * ldb + j0 + q;
+                vfw_store(pb, vfw_load(src));
+                vfw_store(pb + BCML_VW, vfw_load(src + BCML_VW));
+            }
+            continue;
+        }
+        if (q + NR <= nc) { /* a full panel of op(B) = B^T: each of its columns is a contiguous row of B */
+            for (int j = 0; j < NR; j++) {
+                const float *src = B + (size_t)(j0 + q + j) * ldb + k0;
+                for (int k = 0; k < kc; k++) pb[(size_t)k * NR + j] = src[k];
+            }
+            pb += (size_t)kc * NR;
+            continue;
+        }
         for (int k = 0; k < kc; k++) {
             for (int j = 0; j < NR; j++) {
                 int col = q + j;
@@ -51,34 +80,35 @@ static void pack_b_block(int tb, const float *B, int ldb, int k0, int kc, int j0
 
 /* C[mr,nr] = (add ? C : 0) + pa-panel @ pb-panel over kc */
 static void micro_kernel(int kc, const float *pa, const float *pb, float *C, int ldc, int mr, int nr, int add) {
-    vf4 c00 = vf4_splat(0.0f), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+    enum { W = BCML_VW };
+    vfw c00 = vfw_splat(0.0f), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
     for (int k = 0; k < kc; k++) {
-        vf4 b0 = vf4_load(pb), b1 = vf4_load(pb + 4);
-        vf4 a;
-        a = vf4_splat(pa[0]); c00 = vf4_add(c00, vf4_mul(a, b0)); c01 = vf4_add(c01, vf4_mul(a, b1));
-        a = vf4_splat(pa[1]); c10 = vf4_add(c10, vf4_mul(a, b0)); c11 = vf4_add(c11, vf4_mul(a, b1));
-        a = vf4_splat(pa[2]); c20 = vf4_add(c20, vf4_mul(a, b0)); c21 = vf4_add(c21, vf4_mul(a, b1));
-        a = vf4_splat(pa[3]); c30 = vf4_add(c30, vf4_mul(a, b0)); c31 = vf4_add(c31, vf4_mul(a, b1));
+        vfw b0 = vfw_load(pb), b1 = vfw_load(pb + W);
+        vfw a;
+        a = vfw_splat(pa[0]); c00 = vfw_add(c00, vfw_mul(a, b0)); c01 = vfw_add(c01, vfw_mul(a, b1));
+        a = vfw_splat(pa[1]); c10 = vfw_add(c10, vfw_mul(a, b0)); c11 = vfw_add(c11, vfw_mul(a, b1));
+        a = vfw_splat(pa[2]); c20 = vfw_add(c20, vfw_mul(a, b0)); c21 = vfw_add(c21, vfw_mul(a, b1));
+        a = vfw_splat(pa[3]); c30 = vfw_add(c30, vfw_mul(a, b0)); c31 = vfw_add(c31, vfw_mul(a, b1));
         pa += MR;
         pb += NR;
     }
     if (mr == MR && nr == NR) {
-        vf4 acc[8] = {c00, c01, c10, c11, c20, c21, c30, c31};
+        vfw acc[8] = {c00, c01, c10, c11, c20, c21, c30, c31};
         for (int r = 0; r < MR; r++) {
             float *row = C + (size_t)r * ldc;
             if (add) {
-                vf4_store(row, vf4_add(vf4_load(row), acc[2 * r]));
-                vf4_store(row + 4, vf4_add(vf4_load(row + 4), acc[2 * r + 1]));
+                vfw_store(row, vfw_add(vfw_load(row), acc[2 * r]));
+                vfw_store(row + W, vfw_add(vfw_load(row + W), acc[2 * r + 1]));
             } else {
-                vf4_store(row, acc[2 * r]);
-                vf4_store(row + 4, acc[2 * r + 1]);
+                vfw_store(row, acc[2 * r]);
+                vfw_store(row + W, acc[2 * r + 1]);
             }
         }
         return;
     }
     float t[MR * NR];
-    vf4_store(t + 0, c00); vf4_store(t + 4, c01); vf4_store(t + 8, c10); vf4_store(t + 12, c11);
-    vf4_store(t + 16, c20); vf4_store(t + 20, c21); vf4_store(t + 24, c30); vf4_store(t + 28, c31);
+    vfw_store(t + 0 * W, c00); vfw_store(t + 1 * W, c01); vfw_store(t + 2 * W, c10); vfw_store(t + 3 * W, c11);
+    vfw_store(t + 4 * W, c20); vfw_store(t + 5 * W, c21); vfw_store(t + 6 * W, c30); vfw_store(t + 7 * W, c31);
     for (int r = 0; r < mr; r++)
         for (int j = 0; j < nr; j++) {
             float *c = C + (size_t)r * ldc + j;
@@ -93,23 +123,39 @@ static inline float hsum(vf4 v) {
     return (t[0] + t[1]) + (t[2] + t[3]);
 }
 
+#if defined(__GNUC__)
+#define BCML_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define BCML_ALWAYS_INLINE inline
+#endif
+
 /* C[i,j] = dot(A row i, B row j) for few columns (a linear layer's forward with 1-4 outputs): the
- * packed kernel would waste most of its 8 columns and copy all of A first. Order depends on K only. */
-static void gemm_rows_dot(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc,
-                          int accumulate) {
+ * packed kernel would waste most of its 8 columns and copy all of A first. Each dot keeps 8 partial
+ * sums (k mod 8) and one reduction order, so results depend on K only; N is a constant per call site so
+ * all N dots of a row share its loads and their chains overlap. */
+static BCML_ALWAYS_INLINE void rows_dot_n(const int N, int M, int K, const float *A, int lda, const float *B,
+                                          int ldb, float *C, int ldc, int accumulate) {
     int K4 = K & ~3;
     for (int i = 0; i < M; i++) {
         const float *a = A + (size_t)i * lda;
+        vf4 acc0[4], acc1[4];
+        for (int j = 0; j < N; j++) acc0[j] = acc1[j] = vf4_splat(0.0f);
+        int k = 0;
+        for (; k + 8 <= K4; k += 8) {
+            vf4 a0 = vf4_load(a + k), a1 = vf4_load(a + k + 4);
+            for (int j = 0; j < N; j++) {
+                const float *b = B + (size_t)j * ldb + k;
+                acc0[j] = vf4_add(acc0[j], vf4_mul(a0, vf4_load(b)));
+                acc1[j] = vf4_add(acc1[j], vf4_mul(a1, vf4_load(b + 4)));
+            }
+        }
+        if (k < K4) {
+            vf4 a0 = vf4_load(a + k);
+            for (int j = 0; j < N; j++) acc0[j] = vf4_add(acc0[j], vf4_mul(a0, vf4_load(B + (size_t)j * ldb + k)));
+        }
         for (int j = 0; j < N; j++) {
             const float *b = B + (size_t)j * ldb;
-            vf4 acc0 = vf4_splat(0.0f), acc1 = acc0;
-            int k = 0;
-            for (; k + 8 <= K4; k += 8) {
-                acc0 = vf4_add(acc0, vf4_mul(vf4_load(a + k), vf4_load(b + k)));
-                acc1 = vf4_add(acc1, vf4_mul(vf4_load(a + k + 4), vf4_load(b + k + 4)));
-            }
-            if (k < K4) acc0 = vf4_add(acc0, vf4_mul(vf4_load(a + k), vf4_load(b + k)));
-            float sum = hsum(vf4_add(acc0, acc1));
+            float sum = hsum(vf4_add(acc0[j], acc1[j]));
             for (k = K4; k < K; k++) sum += a[k] * b[k];
             float *c = C + (size_t)i * ldc + j;
             *c = accumulate ? *c + sum : sum;
@@ -117,41 +163,70 @@ static void gemm_rows_dot(int M, int N, int K, const float *A, int lda, const fl
     }
 }
 
+static void gemm_rows_dot(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc,
+                          int accumulate) {
+    switch (N) {
+    case 1: rows_dot_n(1, M, K, A, lda, B, ldb, C, ldc, accumulate); break;
+    case 2: rows_dot_n(2, M, K, A, lda, B, ldb, C, ldc, accumulate); break;
+    case 3: rows_dot_n(3, M, K, A, lda, B, ldb, C, ldc, accumulate); break;
+    default: rows_dot_n(4, M, K, A, lda, B, ldb, C, ldc, accumulate); break;
+    }
+}
+
 /* C[r,:] = sum_k A[k,r] * B[k,:] for few rows r (a linear layer's weight gradient with 1-4 outputs): rows
- * of B streamed once per 8 columns, sequential in k per element like the packed kernel. */
-static void gemm_few_rows_t(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc,
-                            int accumulate) {
-    int N8 = N & ~7;
-    for (int col = 0; col < N8; col += 8) {
-        vf4 acc[4][2];
-        for (int r = 0; r < M; r++) acc[r][0] = acc[r][1] = vf4_splat(0.0f);
+ * of B streamed once per NR columns with M a constant, so the accumulators stay in registers; the last
+ * columns go through a small buffer, still one sequential sum over k per element like the packed kernel. */
+static BCML_ALWAYS_INLINE void few_rows_t_m(const int M, int N, int K, const float *A, int lda, const float *B,
+                                            int ldb, float *C, int ldc, int accumulate) {
+    enum { W = BCML_VW };
+    int NB = N - N % NR;
+    for (int col = 0; col < NB; col += NR) {
+        vfw acc[4][2];
+        for (int r = 0; r < M; r++) acc[r][0] = acc[r][1] = vfw_splat(0.0f);
         for (int k = 0; k < K; k++) {
             const float *b = B + (size_t)k * ldb + col, *a = A + (size_t)k * lda;
-            vf4 b0 = vf4_load(b), b1 = vf4_load(b + 4);
+            vfw b0 = vfw_load(b), b1 = vfw_load(b + W);
             for (int r = 0; r < M; r++) {
-                vf4 s = vf4_splat(a[r]);
-                acc[r][0] = vf4_add(acc[r][0], vf4_mul(s, b0));
-                acc[r][1] = vf4_add(acc[r][1], vf4_mul(s, b1));
+                vfw s = vfw_splat(a[r]);
+                acc[r][0] = vfw_add(acc[r][0], vfw_mul(s, b0));
+                acc[r][1] = vfw_add(acc[r][1], vfw_mul(s, b1));
             }
         }
         for (int r = 0; r < M; r++) {
             float *c = C + (size_t)r * ldc + col;
             if (accumulate) {
-                vf4_store(c, vf4_add(vf4_load(c), acc[r][0]));
-                vf4_store(c + 4, vf4_add(vf4_load(c + 4), acc[r][1]));
+                vfw_store(c, vfw_add(vfw_load(c), acc[r][0]));
+                vfw_store(c + W, vfw_add(vfw_load(c + W), acc[r][1]));
             } else {
-                vf4_store(c, acc[r][0]);
-                vf4_store(c + 4, acc[r][1]);
+                vfw_store(c, acc[r][0]);
+                vfw_store(c + W, acc[r][1]);
             }
         }
     }
-    for (int col = N8; col < N; col++)
-        for (int r = 0; r < M; r++) {
-            float sum = 0.0f;
-            for (int k = 0; k < K; k++) sum += A[(size_t)k * lda + r] * B[(size_t)k * ldb + col];
-            float *c = C + (size_t)r * ldc + col;
-            *c = accumulate ? *c + sum : sum;
+    int rest = N - NB;
+    if (!rest) return;
+    float t[4][NR];
+    memset(t, 0, sizeof t);
+    for (int k = 0; k < K; k++) {
+        const float *b = B + (size_t)k * ldb + NB, *a = A + (size_t)k * lda;
+        for (int r = 0; r < M; r++)
+            for (int j = 0; j < rest; j++) t[r][j] += a[r] * b[j];
+    }
+    for (int r = 0; r < M; r++)
+        for (int j = 0; j < rest; j++) {
+            float *c = C + (size_t)r * ldc + NB + j;
+            *c = accumulate ? *c + t[r][j] : t[r][j];
         }
+}
+
+static void gemm_few_rows_t(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc,
+                            int accumulate) {
+    switch (M) {
+    case 1: few_rows_t_m(1, N, K, A, lda, B, ldb, C, ldc, accumulate); break;
+    case 2: few_rows_t_m(2, N, K, A, lda, B, ldb, C, ldc, accumulate); break;
+    case 3: few_rows_t_m(3, N, K, A, lda, B, ldb, C, ldc, accumulate); break;
+    default: few_rows_t_m(4, N, K, A, lda, B, ldb, C, ldc, accumulate); break;
+    }
 }
 
 void bcml_gemm(int ta, int tb, int M, int N, int K, const float *A, int lda, const float *B, int ldb,
@@ -206,25 +281,45 @@ int bcml_argmax(const float *z, int C) {
     int best = 0;
     for (int j = 0; j < C; j++) {
         if (z[j] != z[j]) return -1;
-        if (z[j] > z[best]) best = j;
+        best = z[j] > z[best] ? j : best; /* a select: which class wins is data-dependent */
     }
     return best;
 }
 
-int bcml_softmax_row(const float *z, int C, float *p, float *logp) {
-    int best = bcml_argmax(z, C);
-    float mx = best >= 0 ? z[best] : z[0];
-    double sum = 0.0;
-    /* one exp per class: p keeps exp(z - max) until the sum is known */
-    for (int j = 0; j < C; j++) {
-        float v = j == best ? 1.0f : bcml_expf(z[j] - mx); /* exp(0) is exactly 1 */
-        if (p) p[j] = v;
-        sum += (double)v;
+void bcml_softmax_rows(const float *z, int n, int C, float *p, float *logp) {
+    /* in passes over up to 64 rows, each a plain loop over an array: the exp and log steps of different
+     * elements are independent, so they vectorize or at least overlap */
+    enum { ROWS = 64 };
+    float mx[ROWS], sumf[ROWS], lse[ROWS], inv[ROWS];
+    double sum[ROWS];
+    int best[ROWS];
+    for (int i0 = 0; i0 < n; i0 += ROWS) {
+        int m = n - i0 < ROWS ? n - i0 : ROWS;
+        size_t mc = (size_t)m * C;
+        const float *zb = z + (size_t)i0 * C;
+        float *pb = p + (size_t)i0 * C, *lb = logp + (size_t)i0 * C;
+        for (int i = 0; i < m; i++) {
+            best[i] = bcml_argmax(zb + (size_t)i * C, C);
+            mx[i] = zb[(size_t)i * C + (best[i] >= 0 ? best[i] : 0)];
+            for (int j = 0; j < C; j++) lb[(size_t)i * C + j] = zb[(size_t)i * C + j] - mx[i];
+        }
+        for (size_t k = 0; k < mc; k++) pb[k] = bcml_expf(lb[k]); /* p keeps exp(z - max) until the sum is known */
+        for (int i = 0; i < m; i++) {
+            if (best[i] >= 0) pb[(size_t)i * C + best[i]] = 1.0f; /* exactly 1, even when the max is infinite */
+            double s = 0.0;
+            for (int j = 0; j < C; j++) s += (double)pb[(size_t)i * C + j];
+            sum[i] = s;
+            sumf[i] = (float)s;
+        }
+        for (int i = 0; i < m; i++) {
+            lse[i] = bcml_logf(sumf[i]);
+            inv[i] = (float)(1.0 / sum[i]);
+        }
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < C; j++) {
+                size_t at = (size_t)i * C + j;
+                lb[at] -= lse[i];
+                pb[at] *= inv[i];
+            }
     }
-    float lse = bcml_logf((float)sum), inv = (float)(1.0 / sum);
-    for (int j = 0; j < C; j++) {
-        if (logp) logp[j] = (z[j] - mx) - lse;
-        if (p) p[j] *= inv;
-    }
-    return best;
 }

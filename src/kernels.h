@@ -10,7 +10,7 @@
 void bcml_gemm(int ta, int tb, int M, int N, int K, const float *A, int lda, const float *B, int ldb,
                float *C, int ldc, int accumulate);
 
-/* Name of the instruction set the kernels were compiled for ("sse2", "wasm-simd128", "scalar", ...). */
+/* Name of the instruction set the kernels were compiled for ("avx", "sse2", "wasm-simd128", "neon", "scalar"). */
 const char *bcml_simd_name(void);
 
 /* out[M,N] += bias[N] on every row */
@@ -18,8 +18,8 @@ void bcml_add_bias_rows(float *out, const float *bias, int M, int N);
 /* db[N] += column sums of dout[M,N] */
 void bcml_sum_rows(float *db, const float *dout, int M, int N);
 
-/* per row of z[C]: logp = log_softmax(z); p = softmax(z) (either may be NULL); returns the argmax */
-int bcml_softmax_row(const float *z, int C, float *p, float *logp);
+/* per row of z[n, C]: p = softmax(z), logp = log_softmax(z) (both [n, C]) */
+void bcml_softmax_rows(const float *z, int n, int C, float *p, float *logp);
 /* index of the first maximal element; -1 when a value is NaN */
 int bcml_argmax(const float *z, int C);
 

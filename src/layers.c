@@ -1,6 +1,7 @@
 /* layers.c - forward and backward passes of the layers models are built from. */
 #include "layers.h"
 #include "kernels.h"
+#include "simd.h"
 
 #include <string.h>
 
@@ -24,6 +25,20 @@ void relu_backward(float *dinp, const float *dout, const float *out, int64_t n) 
     for (int64_t i = 0; i < n; i++) dinp[i] = out[i] > 0.0f ? dout[i] : 0.0f;
 }
 
+/* dst[0..n) = src[0..n), inline: the rows of a small image are too short for a library call */
+static inline void copy_row(float *dst, const float *src, int n) {
+    int j = 0;
+    for (; j + 4 <= n; j += 4) vf4_store(dst + j, vf4_load(src + j));
+    for (; j < n; j++) dst[j] = src[j];
+}
+
+/* dst[0..n) += src[0..n), lane by lane */
+static inline void add_row(float *dst, const float *src, int n) {
+    int j = 0;
+    for (; j + 4 <= n; j += 4) vf4_store(dst + j, vf4_add(vf4_load(dst + j), vf4_load(src + j)));
+    for (; j < n; j++) dst[j] += src[j];
+}
+
 /* col[(c*K + kh)*K + kw][oh*OW + ow] = inp[c][oh*S - P + kh][ow*S - P + kw], 0 in the padding */
 static void im2col(float *col, const float *inp, int C, int H, int W, int K, int S, int P, int OH, int OW) {
     if (S == 1 && P == 0) { /* every window inside the image: each output row is a run of the input row */
@@ -32,7 +47,7 @@ static void im2col(float *col, const float *inp, int C, int H, int W, int K, int
                 for (int kw = 0; kw < K; kw++) {
                     float *row = col + ((size_t)(c * K + kh) * K + kw) * OH * OW;
                     for (int oh = 0; oh < OH; oh++)
-                        memcpy(row + (size_t)oh * OW, inp + ((size_t)c * H + oh + kh) * W + kw, (size_t)OW * sizeof(float));
+                        copy_row(row + (size_t)oh * OW, inp + ((size_t)c * H + oh + kh) * W + kw, OW);
                 }
         return;
     }
@@ -50,8 +65,18 @@ static void im2col(float *col, const float *inp, int C, int H, int W, int K, int
             }
 }
 
-/* the adjoint of im2col: dinp += scattered col */
+/* the adjoint of im2col: dinp += scattered col (each input element gathers its terms in (kh, kw) order) */
 static void col2im(float *dinp, const float *col, int C, int H, int W, int K, int S, int P, int OH, int OW) {
+    if (S == 1 && P == 0) {
+        for (int c = 0; c < C; c++)
+            for (int kh = 0; kh < K; kh++)
+                for (int kw = 0; kw < K; kw++) {
+                    const float *row = col + ((size_t)(c * K + kh) * K + kw) * OH * OW;
+                    for (int oh = 0; oh < OH; oh++)
+                        add_row(dinp + ((size_t)c * H + oh + kh) * W + kw, row + (size_t)oh * OW, OW);
+                }
+        return;
+    }
     for (int c = 0; c < C; c++)
         for (int kh = 0; kh < K; kh++)
             for (int kw = 0; kw < K; kw++) {
@@ -87,9 +112,9 @@ void conv2d_backward(float *dinp, float *dw, float *db, const float *dout, const
         const float *d = dout + (size_t)n * OC * OHW;
         im2col(col, inp + (size_t)n * C * H * W, C, H, W, K, S, P, OH, OW);
         bcml_gemm(0, 1, OC, CKK, OHW, d, OHW, col, OHW, dw, CKK, 1);
-        if (db)
-            for (int oc = 0; oc < OC; oc++)
-                for (int j = 0; j < OHW; j++) db[oc] += d[(size_t)oc * OHW + j];
+        if (db) /* j outside: the OC running sums advance side by side instead of one long chain at a time */
+            for (int j = 0; j < OHW; j++)
+                for (int oc = 0; oc < OC; oc++) db[oc] += d[(size_t)oc * OHW + j];
         if (dinp) {
             float *di = dinp + (size_t)n * C * H * W;
             bcml_gemm(1, 0, CKK, OHW, OC, w, CKK, d, OHW, col, OHW, 0);
@@ -111,8 +136,15 @@ void maxpool2d_forward(float *out, int32_t *idx, const float *inp, int B, int C,
                     int at = 2 * oh * W + 2 * ow, best = at;
                     float v = in[at];
                     const int nb[3] = {at + 1, at + W, at + W + 1};
-                    for (int q = 0; q < 3; q++)
-                        if (in[nb[q]] > v || in[nb[q]] != in[nb[q]]) { best = nb[q]; v = in[best]; }
+                    for (int q = 0; q < 3; q++) { /* masks, not branches: which of the four wins is data-dependent */
+                        float u = in[nb[q]];
+                        uint32_t take = 0u - (uint32_t)((u > v) | (u != u)), ub, vb;
+                        memcpy(&ub, &u, 4);
+                        memcpy(&vb, &v, 4);
+                        vb = (ub & take) | (vb & ~take);
+                        memcpy(&v, &vb, 4);
+                        best = (int)(((uint32_t)nb[q] & take) | ((uint32_t)best & ~take));
+                    }
                     o[oh * OW + ow] = v;
                     ix[oh * OW + ow] = best;
                 }

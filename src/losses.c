@@ -165,13 +165,19 @@ static bcml_status loss_multiclass(const bcml_loss_opts *o, int n, int c, const 
                                    const int32_t *y, double *value, float *grad, bcml_error *err) {
     bcml_loss_kind k = o->kind;
     int uses_h1 = bcml_loss_uses_h1(k), fd = k == BCML_LOSS_FOCAL_DISTILLATION;
-    float *buf = bcml__alloc((size_t)c, 7 * sizeof(float));
+    /* h2's softmax for the whole batch at once (and h1's where its soft outputs are targets), then per row */
+    int soft_h1 = k == BCML_LOSS_STRICT_IMITATION_NLL || k == BCML_LOSS_STRICT_IMITATION_KL;
+    size_t nc = (size_t)n * c;
+    float *buf = bcml__alloc(nc * (soft_h1 ? 4 : 2) + 5 * (size_t)c, sizeof(float));
     unsigned char *in_support = uses_h1 ? bcml__alloc((size_t)n, 1) : NULL;
     if (!buf || (uses_h1 && !in_support)) {
         free(buf);
         return bcml__fail(err, BCML_ENOMEM, "loss: out of memory for %d instances of %d classes", n, c);
     }
-    float *p2 = buf, *lp2 = p2 + c, *p1 = lp2 + c, *lp1 = p1 + c, *q2 = lp1 + c, *lq2 = q2 + c, *zt = lq2 + c;
+    float *P2 = buf, *LP2 = P2 + nc, *P1 = LP2 + nc, *LP1 = P1 + (soft_h1 ? nc : 0);
+    float *p1 = LP1 + (soft_h1 ? nc : 0), *lp1 = p1 + c, *q2 = lp1 + c, *lq2 = q2 + c, *zt = lq2 + c;
+    bcml_softmax_rows(h2, n, c, P2, LP2);
+    if (soft_h1) bcml_softmax_rows(h1, n, c, P1, LP1);
 
     int support = 0;
     if (uses_h1)
@@ -203,7 +209,7 @@ static bcml_status loss_multiclass(const bcml_loss_opts *o, int n, int c, const 
     for (int i = 0; i < n; i++) {
         const float *z2 = h2 + (size_t)i * c;
         float *g = grad ? grad + (size_t)i * c : NULL;
-        bcml_softmax_row(z2, c, p2, lp2);
+        const float *p2 = P2 + (size_t)i * c, *lp2 = LP2 + (size_t)i * c;
         base += -(double)lp2[y[i]];
         if (g) {
             for (int j = 0; j < c; j++) g[j] = p2[j] * (float)base_scale;
@@ -217,9 +223,9 @@ static bcml_status loss_multiclass(const bcml_loss_opts *o, int n, int c, const 
             float w = (float)(o->alpha + (in_s ? o->beta : 0.0));
             if (w == 0.0f) continue;
             for (int j = 0; j < c; j++) zt[j] = z2[j] / T;
-            bcml_softmax_row(zt, c, q2, lq2);
+            bcml_softmax_rows(zt, 1, c, q2, lq2);
             for (int j = 0; j < c; j++) zt[j] = z1[j] / T;
-            bcml_softmax_row(zt, c, p1, lp1);
+            bcml_softmax_rows(zt, 1, c, p1, lp1);
             double kl = 0.0;
             for (int j = 0; j < c; j++)
                 if (p1[j] > 0) kl += (double)p1[j] * ((double)lp1[j] - lq2[j]);
@@ -244,15 +250,15 @@ static bcml_status loss_multiclass(const bcml_loss_opts *o, int n, int c, const 
             break;
         case BCML_LOSS_STRICT_IMITATION_NLL: case BCML_LOSS_STRICT_IMITATION_KL: {
             /* soft h1 targets: SI-NLL = sum -p1 log p2; SI-KL = sum p1 (log p1 - log p2) */
-            bcml_softmax_row(z1, c, p1, lp1);
+            const float *sp1 = P1 + (size_t)i * c, *slp1 = LP1 + (size_t)i * c;
             double s1 = 0.0;
             for (int j = 0; j < c; j++) {
-                s1 += p1[j];
-                if (p1[j] > 0)
-                    diss += (double)p1[j] * ((k == BCML_LOSS_STRICT_IMITATION_KL ? (double)lp1[j] : 0.0) - lp2[j]);
+                s1 += sp1[j];
+                if (sp1[j] > 0)
+                    diss += (double)sp1[j] * ((k == BCML_LOSS_STRICT_IMITATION_KL ? (double)slp1[j] : 0.0) - lp2[j]);
             }
             if (g)
-                for (int j = 0; j < c; j++) g[j] += gscale_d * ((float)s1 * p2[j] - p1[j]);
+                for (int j = 0; j < c; j++) g[j] += gscale_d * ((float)s1 * p2[j] - sp1[j]);
             break;
         }
         default: break;

@@ -1,7 +1,8 @@
-/* simd.h - one 4-lane float vector type for every build, so each kernel is written once.
+/* simd.h - one 4-lane float vector type for every build, so each kernel is written once, and the build's
+ * widest vector (vfw) for kernels whose lanes are independent outputs.
  *
- * wasm SIMD128 when compiling with -msimd128, SSE2 on x86, NEON on ARM, otherwise a plain struct that the
- * scalar build uses. Only lane-wise add and mul are offered: every lane does exactly what a scalar loop
+ * wasm SIMD128 when compiling with -msimd128, SSE2 on x86 (vfw 8-wide where the compiler targets AVX), NEON
+ * on ARM, otherwise a plain struct that the scalar build uses. Only lane-wise add and mul are offered: every lane does exactly what a scalar loop
  * would do, in the same order, so all builds produce bit-identical results (no FMA: builds use
  * -ffp-contract=off and no instruction set here fuses).
  */
@@ -50,6 +51,29 @@ static inline vf4 vf4_add(vf4 a, vf4 b) {
 static inline vf4 vf4_mul(vf4 a, vf4 b) {
     vf4 r = {{a.v[0] * b.v[0], a.v[1] * b.v[1], a.v[2] * b.v[2], a.v[3] * b.v[3]}}; return r;
 }
+#endif
+
+/* vfw: the widest vector of the build (8 lanes with AVX, otherwise vf4) for kernels whose lanes are
+ * independent output elements, so the width changes the speed and never the results. */
+#if defined(__AVX__) && !defined(__wasm__) && !defined(BCML_NO_SIMD)
+#include <immintrin.h>
+#define BCML_VW 8
+#define BCML_WIDE_NAME "avx"
+typedef __m256 vfw;
+#define vfw_load(p) _mm256_loadu_ps(p)
+#define vfw_store(p, v) _mm256_storeu_ps((p), (v))
+#define vfw_splat(x) _mm256_set1_ps(x)
+#define vfw_add(a, b) _mm256_add_ps((a), (b))
+#define vfw_mul(a, b) _mm256_mul_ps((a), (b))
+#else
+#define BCML_VW 4
+#define BCML_WIDE_NAME BCML_SIMD_NAME
+typedef vf4 vfw;
+#define vfw_load vf4_load
+#define vfw_store vf4_store
+#define vfw_splat vf4_splat
+#define vfw_add vf4_add
+#define vfw_mul vf4_mul
 #endif
 
 #endif /* BCML_SIMD_H */

@@ -86,8 +86,8 @@ static void test_math(void) {
 
 static void test_softmax(void) {
     float z[4] = {1000.0f, 999.0f, -5.0f, 1000.0f}, p[4], lp[4];
-    int am = bcml_softmax_row(z, 4, p, lp);
-    CHECK(am == 0); /* first maximal index on ties, like torch */
+    CHECK(bcml_argmax(z, 4) == 0); /* first maximal index on ties, like torch */
+    bcml_softmax_rows(z, 1, 4, p, lp);
     double s = 0;
     for (int j = 0; j < 4; j++) s += p[j];
     CHECK_NEAR(s, 1.0, 1e-6);
@@ -96,6 +96,26 @@ static void test_softmax(void) {
     CHECK(isfinite(lp[2]));
     float nanrow[2] = {0.0f, NAN};
     CHECK(bcml_argmax(nanrow, 2) == -1);
+
+    /* a batch (more rows than one pass holds) gives each row exactly what that row alone gives */
+    enum { N = 150, C = 3 };
+    float zb[N * C], pb[N * C], lpb[N * C];
+    uint32_t st = 7;
+    for (int i = 0; i < N * C; i++) { st = st * 1664525u + 1013904223u; zb[i] = (float)((st >> 8) % 20000) / 1000.0f - 10.0f; }
+    zb[5 * C + 1] = INFINITY;
+    bcml_softmax_rows(zb, N, C, pb, lpb);
+    int same = 1;
+    for (int i = 0; i < N; i++) {
+        float p1[C], l1[C];
+        bcml_softmax_rows(zb + i * C, 1, C, p1, l1);
+        same &= memcmp(p1, pb + i * C, sizeof p1) == 0 && memcmp(l1, lpb + i * C, sizeof l1) == 0;
+    }
+    CHECK(same);
+    for (int i = 0; i < N; i += 37) {
+        double mx = fmax(fmax(zb[i * C], zb[i * C + 1]), zb[i * C + 2]), se = 0;
+        for (int j = 0; j < C; j++) se += exp(zb[i * C + j] - mx);
+        for (int j = 0; j < C; j++) CHECK_NEAR(pb[i * C + j], exp(zb[i * C + j] - mx) / se, 1e-6);
+    }
 }
 
 int main(void) {
