@@ -388,6 +388,7 @@ void bcml_float_repr(double v, char buf[32]);
 
 typedef struct {
     char *evaluation[2];   /* JSON records on the training set and on the test set (allocated) */
+    char *summary_row[2];  /* the fields of each record bcml_sweep_summary reads, as JSON (allocated) */
     bcml_model *model;     /* the trained copy */
 } bcml_sweep_result;
 

@@ -52,6 +52,9 @@ static inline uint32_t bcml_rng_below(bcml_rng *r, uint32_t n) {
 /* The evaluation record as a cJSON object (see bcml_evaluation_json), for callers that add keys. */
 struct cJSON;
 bcml_status bcml__evaluation_cjson(const bcml_eval_input *in, struct cJSON **out, bcml_error *err);
+/* The few fields of an evaluation record the sweep summary reads, as JSON text (allocated; NULL when out of
+ * memory): the summary stays linear in the sweep's size and never parses whole records. */
+char *bcml__sweep_row(const struct cJSON *record);
 /* Writes text to path through a temporary file and a rename, so readers never see half a file. */
 bcml_status bcml__write_file_atomic(const char *path, const void *data, size_t len, bcml_error *err);
 /* Reads a whole file; *data allocated and NUL-terminated. */

@@ -88,7 +88,14 @@ static int is_whole(double v) { return v == floor(v) && fabs(v) < 1e15; }
 
 static void shortest(double v, char buf[32]) {
     if (is_whole(v)) { whole(v, buf); return; }
-    for (int p = 1; p <= 17; p++) {
+    /* more digits never stop reading back as v, so when 15 do not, the answer is 16 or 17 */
+    snprintf(buf, 32, "%.15g", v);
+    if (strtod(buf, NULL) != v) {
+        snprintf(buf, 32, "%.16g", v);
+        if (strtod(buf, NULL) != v) snprintf(buf, 32, "%.17g", v);
+        return;
+    }
+    for (int p = 1; p <= 15; p++) {
         snprintf(buf, 32, "%.*g", p, v);
         if (strtod(buf, NULL) == v) break;
     }

@@ -213,7 +213,9 @@ static bcml_status check_input(const bcml_eval_input *in, int *num_classes, bcml
             if (m + 1 > C) C = m + 1;
         }
     *num_classes = C;
-    if (in->ids && in->n > 1) {
+    int64_t rising = 1; /* ids in increasing order (the usual case) are distinct without sorting */
+    while (in->ids && rising < in->n && in->ids[rising] > in->ids[rising - 1]) rising++;
+    if (in->ids && in->n > 1 && rising < in->n) {
         int64_t *sorted = bcml__alloc((size_t)in->n, sizeof(int64_t));
         if (!sorted) return bcml__fail(err, BCML_ENOMEM, "evaluation: out of memory");
         memcpy(sorted, in->ids, (size_t)in->n * sizeof(int64_t));

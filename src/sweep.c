@@ -93,9 +93,23 @@ static int train_progress(void *user, const bcml_train_progress *tp) {
     return t->c->progress(t->c->user, &p);
 }
 
-/* Evaluates the trained model on one set and adds the sweep's keys to the record. */
+char *bcml__sweep_row(const cJSON *record) {
+    static const char *const keys[] = {"datapoint_index", "lambda_c", "training", "testing", "h2_performance", "btc", "bec",
+                                       "nfr", "h1_performance", "performance_metric", NULL};
+    cJSON *row = cJSON_CreateObject();
+    for (const char *const *k = keys; row && *k; k++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(record, *k);
+        cJSON *copy = v ? cJSON_Duplicate(v, 1) : NULL;
+        if (copy) cJSON_AddItemToObject(row, *k, copy);
+    }
+    char *text = row ? bcml__json_print(row) : NULL;
+    cJSON_Delete(row);
+    return text;
+}
+
+/* Evaluates the trained model on one set and adds the sweep's keys to the record; *row gets its summary fields. */
 static bcml_status evaluate_set(const bcml_sweep_config *c, bcml_model *m, int j, int family, int testing,
-                                char **json, bcml_error *err) {
+                                char **json, char **row, bcml_error *err) {
     const bcml_dataset *d = testing ? &c->test : &c->train;
     int C = bcml_model_output_size(m);
     int64_t n = d->n, id_offset = testing && !c->test.ids ? c->train.n : 0;
@@ -121,7 +135,8 @@ static bcml_status evaluate_set(const bcml_sweep_config *c, bcml_model *m, int j
     cJSON_AddStringToObject(rec, "dissonance", family_names[family]);
     cJSON_AddStringToObject(rec, "loss", bcml_loss_name(lo->kind));
     *json = bcml__json_print(rec);
-    if (!*json) s = bcml__fail(err, BCML_ENOMEM, "sweep: out of memory writing an evaluation");
+    *row = bcml__sweep_row(rec);
+    if (!*json || !*row) s = bcml__fail(err, BCML_ENOMEM, "sweep: out of memory writing an evaluation");
 done:
     cJSON_Delete(rec);
     free(out);
@@ -153,8 +168,8 @@ bcml_status bcml_sweep_train_one(const bcml_sweep_config *c, int j, int family, 
     o.user = &t;
     o.cancel = c->cancel;
     if ((s = bcml_train(out->model, &c->train, &o, NULL, NULL, err))) goto fail;
-    if ((s = evaluate_set(c, out->model, j, family, 0, &out->evaluation[0], err))) goto fail;
-    if ((s = evaluate_set(c, out->model, j, family, 1, &out->evaluation[1], err))) goto fail;
+    for (int t = 0; t < 2; t++)
+        if ((s = evaluate_set(c, out->model, j, family, t, &out->evaluation[t], &out->summary_row[t], err))) goto fail;
     return BCML_OK;
 fail:
     bcml_sweep_result_free(out);
@@ -163,8 +178,10 @@ fail:
 
 void bcml_sweep_result_free(bcml_sweep_result *r) {
     if (!r) return;
-    bcml_free(r->evaluation[0]);
-    bcml_free(r->evaluation[1]);
+    for (int t = 0; t < 2; t++) {
+        bcml_free(r->evaluation[t]);
+        bcml_free(r->summary_row[t]);
+    }
     bcml_model_free(r->model);
     memset(r, 0, sizeof *r);
 }

@@ -80,20 +80,11 @@ static bcml_status read_evaluations(const char *dir, char ***texts, int *count, 
     return BCML_OK;
 }
 
-/* The few fields of an evaluation record the summary reads, as a small JSON text (allocated; NULL if the
- * record does not parse, so that the summary reports it). Keeps the summary linear in the sweep's size. */
+/* The summary's fields of a record read from a file (NULL if it does not parse, so that the summary names it). */
 static char *summary_row(const char *evaluation) {
-    static const char *const keys[] = {"datapoint_index", "lambda_c", "training", "testing", "h2_performance", "btc", "bec",
-                                       "nfr", "h1_performance", "performance_metric", NULL};
     cJSON *e = cJSON_Parse(evaluation);
     if (!e) return NULL;
-    cJSON *row = cJSON_CreateObject();
-    for (const char *const *k = keys; *k; k++) {
-        cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(e, *k);
-        if (v) cJSON_AddItemToObject(row, *k, v);
-    }
-    char *text = bcml__json_print(row);
-    cJSON_Delete(row);
+    char *text = bcml__sweep_row(e);
     cJSON_Delete(e);
     return text;
 }
@@ -170,9 +161,10 @@ static bcml_status save_result(run_state *r, int j, int family, bcml_sweep_resul
         int k = 4 * j + 2 * family + t;
         eval_path(path, sizeof path, r->dir, k);
         if ((s = bcml__write_file_atomic(path, res->evaluation[t], strlen(res->evaluation[t]), err))) return s;
-        if (k < r->ntexts) {
+        if (k < r->ntexts) { /* the row made beside the record: a record is too large to parse again */
             free(r->texts[k]);
-            r->texts[k] = summary_row(res->evaluation[t]);
+            r->texts[k] = res->summary_row[t];
+            res->summary_row[t] = NULL;
         }
         if (r->write_summary &&
             (s = write_summary(r->dir, r->texts, r->ntexts, r->c->num_lambdas, r->constraint, err)))

@@ -13,7 +13,7 @@
 enum { PREFETCH_AHEAD = 8 };
 static inline void prefetch_row(const float *p, int64_t n) {
 #if defined(__GNUC__) && !defined(__wasm__)
-    for (int64_t k = 0; k < n; k += 16) __builtin_prefetch(p + k);
+    for (int64_t k = 0; k < n; k += 16) __builtin_prefetch(p + k, 0, 2);
 #else
     (void)p; (void)n;
 #endif
@@ -119,7 +119,8 @@ bcml_status bcml_train(bcml_model *m, const bcml_dataset *d, const bcml_train_op
                 if (i + PREFETCH_AHEAD < B) prefetch_row(d->x + (int64_t)perm[start + i + PREFETCH_AHEAD] * dim, dim);
                 memcpy(xb + (size_t)i * dim, d->x + r * dim, (size_t)dim * sizeof(float));
                 yb[i] = d->y[r];
-                if (h1b) memcpy(h1b + (size_t)i * out, h1 + r * out, (size_t)out * sizeof(float));
+                if (h1b) /* a few floats: a loop, not a library call per row */
+                    for (int j = 0; j < out; j++) h1b[(size_t)i * out + j] = h1[r * out + j];
             }
             const float *logits = bcml__model_forward(m, xb, B, 1);
             for (int64_t i = 0; i < (int64_t)B * out; i++)
