@@ -1,5 +1,5 @@
 // gemm.mjs - float32 GEMM throughput at the shapes the models use (and square ones), native and wasm (SIMD
-// and scalar), beside the single-core ceiling of 128-bit SIMD without FMA.
+// and scalar), beside the single-core ceilings of SIMD without FMA (128-bit for wasm, the native build's own width).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,10 +24,11 @@ function wasmGemm(b, shapes, minTime) {
   return out;
 }
 
-/** Rows { shape, native, simd, scalar } in GFLOP/s, and the ceiling (8 FLOP/cycle at the reported clock). */
+/** Rows { shape, native, simd, scalar } in GFLOP/s, the native build's instruction set, and the ceiling
+ * (8 FLOP/cycle at the reported clock: one 4-lane multiply and one add per cycle). */
 export function gemmTable(root, simd, scalar, minTime) {
-  const native = JSON.parse(execFileSync(join(root, 'build/bcml_gemm_bench'), [String(minTime)], { encoding: 'utf8' }));
+  const { isa, gflops: native } = JSON.parse(execFileSync(join(root, 'build/bcml_gemm_bench'), [String(minTime)], { encoding: 'utf8' }));
   const shapes = Object.keys(native).map((k) => k.split('x').map(Number));
   const s = wasmGemm(simd, shapes, minTime), sc = wasmGemm(scalar, shapes, minTime);
-  return { ceiling: (8 * cpuMHz()) / 1000, rows: Object.keys(native).map((k) => ({ shape: k, native: native[k], simd: s[k], scalar: sc[k] })) };
+  return { isa, ceiling: (8 * cpuMHz()) / 1000, rows: Object.keys(native).map((k) => ({ shape: k, native: native[k], simd: s[k], scalar: sc[k] })) };
 }

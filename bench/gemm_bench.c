@@ -1,4 +1,5 @@
-/* gemm_bench.c - native float32 GEMM throughput for `npm run bench`: prints {"MxNxK": GFLOP/s, ...}. */
+/* gemm_bench.c - native float32 GEMM throughput for `npm run bench`: prints
+ * {"isa": instruction set, "gflops": {"MxNxK": GFLOP/s, ...}}. */
 #define _POSIX_C_SOURCE 200809L
 #include "kernels.h"
 
@@ -16,7 +17,7 @@ int main(int argc, char **argv) {
     double min_time = argc > 1 ? atof(argv[1]) : 0.3;
     const int sizes[][3] = {{64, 50, 784}, {10, 576, 25}, {20, 64, 250}, {256, 256, 256}, {512, 512, 512}, {1024, 1024, 1024}};
     int n = sizeof sizes / sizeof *sizes;
-    printf("{");
+    printf("{\"isa\":\"%s\",\"gflops\":{", bcml_simd_name());
     for (int s = 0; s < n; s++) {
         int M = sizes[s][0], N = sizes[s][1], K = sizes[s][2];
         float *A = malloc(sizeof(float) * M * K), *B = malloc(sizeof(float) * K * N), *C = malloc(sizeof(float) * M * N);
@@ -28,6 +29,6 @@ int main(int argc, char **argv) {
         printf("%s\"%dx%dx%d\":%.3f", s ? "," : "", M, N, K, 2.0 * M * N * K * reps / t * 1e-9);
         free(A); free(B); free(C);
     }
-    printf("}\n");
+    printf("}}\n");
     return 0;
 }

@@ -173,36 +173,39 @@ static void gemm_rows_dot(int M, int N, int K, const float *A, int lda, const fl
     }
 }
 
-/* C[r,:] = sum_k A[k,r] * B[k,:] for few rows r (a linear layer's weight gradient with 1-4 outputs): rows
- * of B streamed once per NR columns with M a constant, so the accumulators stay in registers; the last
- * columns go through a small buffer, still one sequential sum over k per element like the packed kernel. */
-static BCML_ALWAYS_INLINE void few_rows_t_m(const int M, int N, int K, const float *A, int lda, const float *B,
-                                            int ldb, float *C, int ldc, int accumulate) {
+/* C[r, col .. col + V*W) for few rows r (a linear layer's weight gradient with 1-4 outputs): rows of B
+ * streamed once per block with M and V constants, so the accumulators stay in registers; each element is one
+ * sequential sum over k like the packed kernel. */
+static BCML_ALWAYS_INLINE void few_rows_t_block(const int M, const int V, int col, int K, const float *A, int lda,
+                                                const float *B, int ldb, float *C, int ldc, int accumulate) {
     enum { W = BCML_VW };
-    int NB = N - N % NR;
-    for (int col = 0; col < NB; col += NR) {
-        vfw acc[4][2];
-        for (int r = 0; r < M; r++) acc[r][0] = acc[r][1] = vfw_splat(0.0f);
-        for (int k = 0; k < K; k++) {
-            const float *b = B + (size_t)k * ldb + col, *a = A + (size_t)k * lda;
-            vfw b0 = vfw_load(b), b1 = vfw_load(b + W);
-            for (int r = 0; r < M; r++) {
-                vfw s = vfw_splat(a[r]);
-                acc[r][0] = vfw_add(acc[r][0], vfw_mul(s, b0));
-                acc[r][1] = vfw_add(acc[r][1], vfw_mul(s, b1));
-            }
-        }
+    vfw acc[4][4];
+    for (int r = 0; r < M; r++)
+        for (int v = 0; v < V; v++) acc[r][v] = vfw_splat(0.0f);
+    for (int k = 0; k < K; k++) {
+        const float *b = B + (size_t)k * ldb + col, *a = A + (size_t)k * lda;
+        vfw bv[4];
+        for (int v = 0; v < V; v++) bv[v] = vfw_load(b + v * W);
         for (int r = 0; r < M; r++) {
-            float *c = C + (size_t)r * ldc + col;
-            if (accumulate) {
-                vfw_store(c, vfw_add(vfw_load(c), acc[r][0]));
-                vfw_store(c + W, vfw_add(vfw_load(c + W), acc[r][1]));
-            } else {
-                vfw_store(c, acc[r][0]);
-                vfw_store(c + W, acc[r][1]);
-            }
+            vfw s = vfw_splat(a[r]);
+            for (int v = 0; v < V; v++) acc[r][v] = vfw_add(acc[r][v], vfw_mul(s, bv[v]));
         }
     }
+    for (int r = 0; r < M; r++)
+        for (int v = 0; v < V; v++) {
+            float *c = C + (size_t)r * ldc + col + v * W;
+            vfw_store(c, accumulate ? vfw_add(vfw_load(c), acc[r][v]) : acc[r][v]);
+        }
+}
+
+/* with 1-2 rows, 4 vectors per pass over B (fewer passes); the last columns through a small buffer */
+static BCML_ALWAYS_INLINE void few_rows_t_m(const int M, int N, int K, const float *A, int lda, const float *B,
+                                            int ldb, float *C, int ldc, int accumulate) {
+    int col = 0;
+    if (M <= 2)
+        for (; col + 2 * NR <= N; col += 2 * NR) few_rows_t_block(M, 4, col, K, A, lda, B, ldb, C, ldc, accumulate);
+    for (; col + NR <= N; col += NR) few_rows_t_block(M, 2, col, K, A, lda, B, ldb, C, ldc, accumulate);
+    int NB = col;
     int rest = N - NB;
     if (!rest) return;
     float t[4][NR];

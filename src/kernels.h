@@ -2,6 +2,8 @@
 #ifndef BCML_KERNELS_H
 #define BCML_KERNELS_H
 
+#include "simd.h"
+
 #include <stdint.h>
 
 /* C[M,N] = (accumulate ? C : 0) + op(A)[M,K] @ op(B)[K,N]
@@ -9,6 +11,18 @@
  * Every C element sums its K products in the same fixed order in every build. */
 void bcml_gemm(int ta, int tb, int M, int N, int K, const float *A, int lda, const float *B, int ldb,
                float *C, int ldc, int accumulate);
+
+/* dst[0..n) = src[0..n), inline by vectors: rows of a few hundred floats are copied too often for a library
+ * call (and wasm's memcpy moves 4 bytes at a time) */
+static inline void bcml_copy_floats(float *dst, const float *src, int64_t n) {
+    int64_t j = 0;
+    for (; j + 8 <= n; j += 8) {
+        vf4 a = vf4_load(src + j), b = vf4_load(src + j + 4);
+        vf4_store(dst + j, a);
+        vf4_store(dst + j + 4, b);
+    }
+    for (; j < n; j++) dst[j] = src[j];
+}
 
 /* Name of the instruction set the kernels were compiled for ("avx", "sse2", "wasm-simd128", "neon", "scalar"). */
 const char *bcml_simd_name(void);

@@ -1,7 +1,6 @@
 /* layers.c - forward and backward passes of the layers models are built from. */
 #include "layers.h"
 #include "kernels.h"
-#include "simd.h"
 
 #include <string.h>
 
@@ -25,13 +24,6 @@ void relu_backward(float *dinp, const float *dout, const float *out, int64_t n) 
     for (int64_t i = 0; i < n; i++) dinp[i] = out[i] > 0.0f ? dout[i] : 0.0f;
 }
 
-/* dst[0..n) = src[0..n), inline: the rows of a small image are too short for a library call */
-static inline void copy_row(float *dst, const float *src, int n) {
-    int j = 0;
-    for (; j + 4 <= n; j += 4) vf4_store(dst + j, vf4_load(src + j));
-    for (; j < n; j++) dst[j] = src[j];
-}
-
 /* dst[0..n) += src[0..n), lane by lane */
 static inline void add_row(float *dst, const float *src, int n) {
     int j = 0;
@@ -47,7 +39,7 @@ static void im2col(float *col, const float *inp, int C, int H, int W, int K, int
                 for (int kw = 0; kw < K; kw++) {
                     float *row = col + ((size_t)(c * K + kh) * K + kw) * OH * OW;
                     for (int oh = 0; oh < OH; oh++)
-                        copy_row(row + (size_t)oh * OW, inp + ((size_t)c * H + oh + kh) * W + kw, OW);
+                        bcml_copy_floats(row + (size_t)oh * OW, inp + ((size_t)c * H + oh + kh) * W + kw, OW);
                 }
         return;
     }

@@ -2,6 +2,7 @@
 #include "model.h"
 #include "fmath.h"
 #include "jsonutil.h"
+#include "kernels.h"
 #include "layers.h"
 
 #include <math.h>
@@ -460,7 +461,7 @@ const float *bcml__model_forward(bcml_model *m, const float *x, int B, int train
                 dropout_forward(out, m->drop_mask[i], inp, B, (int)L->out_size, L->drop_channels ? L->in[0] : 0,
                                 L->drop_p, &m->drop_rng);
             else
-                memcpy(out, inp, (size_t)B * (size_t)L->out_size * sizeof(float));
+                bcml_copy_floats(out, inp, (int64_t)B * L->out_size);
             break;
         case LAYER_FLATTEN:
             out = m->acts[i] = (float *)inp; /* flatten only renames the shape */
@@ -496,11 +497,11 @@ void bcml__model_backward(bcml_model *m, const float *x, const float *dlogits, i
         case LAYER_DROPOUT:
             if (dinp) {
                 if (L->drop_p > 0) dropout_backward(dinp, g, m->drop_mask[i], n_in);
-                else memcpy(dinp, g, (size_t)n_in * sizeof(float));
+                else bcml_copy_floats(dinp, g, n_in);
             }
             break;
         case LAYER_FLATTEN:
-            if (dinp) memcpy(dinp, g, (size_t)n_in * sizeof(float));
+            if (dinp) bcml_copy_floats(dinp, g, n_in);
             break;
         }
         g = dinp;

@@ -5,6 +5,7 @@
  */
 #include "model.h"
 #include "optim.h"
+#include "kernels.h"
 
 #include <math.h>
 #include <string.h>
@@ -117,7 +118,7 @@ bcml_status bcml_train(bcml_model *m, const bcml_dataset *d, const bcml_train_op
             for (int i = 0; i < B; i++) {
                 int64_t r = perm[start + i];
                 if (i + PREFETCH_AHEAD < B) prefetch_row(d->x + (int64_t)perm[start + i + PREFETCH_AHEAD] * dim, dim);
-                memcpy(xb + (size_t)i * dim, d->x + r * dim, (size_t)dim * sizeof(float));
+                bcml_copy_floats(xb + (size_t)i * dim, d->x + r * dim, dim);
                 yb[i] = d->y[r];
                 if (h1b) /* a few floats: a loop, not a library call per row */
                     for (int j = 0; j < out; j++) h1b[(size_t)i * out + j] = h1[r * out + j];

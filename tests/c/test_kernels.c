@@ -11,10 +11,28 @@ static float rnd(bcml_rng *r) { return 2.0f * bcml_rng_uniform(r) - 1.0f; }
 static float opa(int ta, const float *A, int lda, int i, int k) { return ta ? A[k * lda + i] : A[i * lda + k]; }
 
 /* The order GEMM promises: within each 256-long block of K, products added left to right from 0 in float;
- * blocks then added to C in order. Same bits expected. */
-static float same_order(int ta, int tb, int i, int j, int K, const float *A, int lda, const float *B, int ldb, float c0,
-                        int acc) {
+ * blocks then added to C in order. The skinny paths have their own fixed orders: 1-4 outputs of A B^T keep 8
+ * partial sums (k mod 8) reduced as ((p0+p4)+(p1+p5))+((p2+p6)+(p3+p7)), then the last K mod 4 terms; 1-4 rows
+ * of A^T B sum all of K left to right. Same bits expected. */
+static float same_order(int ta, int tb, int M, int N, int i, int j, int K, const float *A, int lda, const float *B,
+                        int ldb, float c0, int acc) {
     float c = acc ? c0 : 0.0f;
+    if (!ta && tb && N <= 4) {
+        float p[8] = {0};
+        int K4 = K & ~3, k = 0;
+        for (; k + 8 <= K4; k += 8)
+            for (int l = 0; l < 8; l++) p[l] = p[l] + opa(0, A, lda, i, k + l) * opa(0, B, ldb, j, k + l);
+        if (k < K4)
+            for (int l = 0; l < 4; l++) p[l] = p[l] + opa(0, A, lda, i, k + l) * opa(0, B, ldb, j, k + l);
+        float s = ((p[0] + p[4]) + (p[1] + p[5])) + ((p[2] + p[6]) + (p[3] + p[7]));
+        for (k = K4; k < K; k++) s += opa(0, A, lda, i, k) * opa(0, B, ldb, j, k);
+        return acc ? c + s : s;
+    }
+    if (ta && !tb && M <= 4) {
+        float s = 0.0f;
+        for (int k = 0; k < K; k++) s = s + opa(1, A, lda, i, k) * opa(1, B, ldb, j, k);
+        return acc ? c + s : s;
+    }
     for (int k0 = 0; k0 < K; k0 += 256) {
         float s = 0.0f;
         for (int k = k0; k < K && k < k0 + 256; k++) s = s + opa(ta, A, lda, i, k) * opa(!tb, B, ldb, j, k);
@@ -39,7 +57,7 @@ static void gemm_case(int ta, int tb, int M, int N, int K, int acc, bcml_rng *r)
             for (int k = 0; k < K; k++) ref += (double)opa(ta, A, lda, i, k) * opa(!tb, B, ldb, j, k);
             double e = fabs(C[i * N + j] - ref);
             if (e > maxerr) maxerr = e;
-            if (C[i * N + j] != same_order(ta, tb, i, j, K, A, lda, B, ldb, C0[i * N + j], acc)) exact = 0;
+            if (C[i * N + j] != same_order(ta, tb, M, N, i, j, K, A, lda, B, ldb, C0[i * N + j], acc)) exact = 0;
         }
     CHECK(maxerr < 1e-4 * (K > 1 ? K : 1));
     CHECK(exact);
@@ -52,7 +70,9 @@ static void test_gemm(void) {
     bcml_rng r;
     bcml_rng_seed(&r, 42, 1);
     const int sizes[][3] = {{1, 1, 1}, {3, 5, 7}, {4, 8, 16}, {13, 17, 29}, {64, 10, 50}, {70, 33, 300},
-                            {5, 530, 9}, {129, 9, 513}, {2, 3, 0}};
+                            {5, 530, 9}, {129, 9, 513}, {2, 3, 0},
+                            /* the skinny paths: 1-4 outputs (pairs of rows, tails), 1-4 weight-gradient rows */
+                            {7, 2, 105}, {6, 1, 9}, {5, 3, 12}, {9, 4, 105}, {2, 105, 754}, {1, 70, 33}, {4, 105, 20}};
     for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++)
         for (int ta = 0; ta < 2; ta++)
             for (int tb = 0; tb < 2; tb++)
