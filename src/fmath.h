@@ -73,7 +73,7 @@ static inline float bcml_logf(float x) {
     m += fe * 0.693359375f;
     m = bcml_selectf(u0 >= 0x7f800000u, x, m);                      /* +inf (and everything negative, below) */
     m = bcml_selectf(x == 0.0f, bcml_bits_to_float(0xff800000u), m); /* log 0 = -inf */
-    return bcml_selectf(x != x || x < 0.0f, bcml_bits_to_float(0x7fc00000u), m);
+    return bcml_selectf((x != x) | (x < 0.0f), bcml_bits_to_float(0x7fc00000u), m);
 }
 
 /* log(1 + exp(x)), stable for any x. */

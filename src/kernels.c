@@ -314,10 +314,8 @@ void bcml_softmax_rows(const float *z, int n, int C, float *p, float *logp) {
             sum[i] = s;
             sumf[i] = (float)s;
         }
-        for (int i = 0; i < m; i++) {
-            lse[i] = bcml_logf(sumf[i]);
-            inv[i] = (float)(1.0 / sum[i]);
-        }
+        for (int i = 0; i < m; i++) lse[i] = bcml_logf(sumf[i]);
+        for (int i = 0; i < m; i++) inv[i] = (float)(1.0 / sum[i]);
         for (int i = 0; i < m; i++)
             for (int j = 0; j < C; j++) {
                 size_t at = (size_t)i * C + j;

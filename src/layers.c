@@ -1,5 +1,6 @@
 /* layers.c - forward and backward passes of the layers models are built from. */
 #include "layers.h"
+#include "fmath.h"
 #include "kernels.h"
 
 #include <string.h>
@@ -116,30 +117,33 @@ void conv2d_backward(float *dinp, float *dw, float *db, const float *dout, const
     }
 }
 
+/* one step of a max-pool window: u at index at replaces (v, best) when larger or NaN (NaN propagates, like
+ * PyTorch); selects by mask, because which element wins is data-dependent and a loop of these vectorizes */
+static inline void pool_take(float u, int at, float *v, int *best) {
+    int take = (u > *v) | (u != u);
+    *best = (at & -take) | (*best & ~-take);
+    *v = bcml_selectf(take, u, *v);
+}
+
 void maxpool2d_forward(float *out, int32_t *idx, const float *inp, int B, int C, int H, int W, int K, int S) {
     int OH = (H - K) / S + 1, OW = (W - K) / S + 1;
     for (int64_t plane = 0; plane < (int64_t)B * C; plane++) {
         const float *in = inp + plane * H * W;
         float *o = out + plane * OH * OW;
         int32_t *ix = idx + plane * OH * OW;
-        if (K == 2 && S == 2) { /* the common 2x2 pool, unrolled: the same comparisons in the same order */
-            for (int oh = 0; oh < OH; oh++)
+        if (K == 2 && S == 2) { /* the common 2x2 pool: the same comparisons in the same order, as masks */
+            for (int oh = 0; oh < OH; oh++) {
+                const float *r0 = in + (size_t)2 * oh * W, *r1 = r0 + W;
                 for (int ow = 0; ow < OW; ow++) {
                     int at = 2 * oh * W + 2 * ow, best = at;
-                    float v = in[at];
-                    const int nb[3] = {at + 1, at + W, at + W + 1};
-                    for (int q = 0; q < 3; q++) { /* masks, not branches: which of the four wins is data-dependent */
-                        float u = in[nb[q]];
-                        uint32_t take = 0u - (uint32_t)((u > v) | (u != u)), ub, vb;
-                        memcpy(&ub, &u, 4);
-                        memcpy(&vb, &v, 4);
-                        vb = (ub & take) | (vb & ~take);
-                        memcpy(&v, &vb, 4);
-                        best = (int)(((uint32_t)nb[q] & take) | ((uint32_t)best & ~take));
-                    }
+                    float v = r0[2 * ow];
+                    pool_take(r0[2 * ow + 1], at + 1, &v, &best);
+                    pool_take(r1[2 * ow], at + W, &v, &best);
+                    pool_take(r1[2 * ow + 1], at + W + 1, &v, &best);
                     o[oh * OW + ow] = v;
                     ix[oh * OW + ow] = best;
                 }
+            }
             continue;
         }
         for (int oh = 0; oh < OH; oh++)
