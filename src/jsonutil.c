@@ -88,7 +88,8 @@ static int is_whole(double v) { return v == floor(v) && fabs(v) < 1e15; }
 
 static void shortest(double v, char buf[32]) {
     if (is_whole(v)) { whole(v, buf); return; }
-    /* more digits never stop reading back as v, so when 15 do not, the answer is 16 or 17 */
+    /* when 15 digits do not read back as v, fewer do not either (except perhaps beside a power of two, where
+     * the 16- or 17-digit form found instead reads back exactly too): try 16, then 17 */
     snprintf(buf, 32, "%.15g", v);
     if (strtod(buf, NULL) != v) {
         snprintf(buf, 32, "%.16g", v);

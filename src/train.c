@@ -14,7 +14,7 @@
 enum { PREFETCH_AHEAD = 8 };
 static inline void prefetch_row(const float *p, int64_t n) {
 #if defined(__GNUC__) && !defined(__wasm__)
-    for (int64_t k = 0; k < n; k += 16) __builtin_prefetch(p + k, 0, 2);
+    for (int64_t k = 0; k < n; k += 16) __builtin_prefetch(p + k, 0, 2); /* to L2: each row is used once an epoch */
 #else
     (void)p; (void)n;
 #endif
