@@ -129,6 +129,15 @@ static inline float hsum(vf4 v) {
 #define BCML_ALWAYS_INLINE inline
 #endif
 
+/* f(n, ...) with n (1 to 4) as a literal, so the inlined body is unrolled for that many rows or columns */
+#define WITH_CONSTANT_1_TO_4(n, f, ...)                 \
+    switch (n) {                                         \
+    case 1: f(1, __VA_ARGS__); break;                    \
+    case 2: f(2, __VA_ARGS__); break;                    \
+    case 3: f(3, __VA_ARGS__); break;                    \
+    default: f(4, __VA_ARGS__); break;                   \
+    }
+
 /* C[i,j] = dot(A row i, B row j) for few columns (a linear layer's forward with 1-4 outputs): the
  * packed kernel would waste most of its 8 columns and copy all of A first. Each dot keeps 8 partial
  * sums (k mod 8) and one reduction order, so results depend on K only; N is a constant per call site so
@@ -160,16 +169,6 @@ static BCML_ALWAYS_INLINE void rows_dot_n(const int N, int M, int K, const float
             float *c = C + (size_t)i * ldc + j;
             *c = accumulate ? *c + sum : sum;
         }
-    }
-}
-
-static void gemm_rows_dot(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc,
-                          int accumulate) {
-    switch (N) {
-    case 1: rows_dot_n(1, M, K, A, lda, B, ldb, C, ldc, accumulate); break;
-    case 2: rows_dot_n(2, M, K, A, lda, B, ldb, C, ldc, accumulate); break;
-    case 3: rows_dot_n(3, M, K, A, lda, B, ldb, C, ldc, accumulate); break;
-    default: rows_dot_n(4, M, K, A, lda, B, ldb, C, ldc, accumulate); break;
     }
 }
 
@@ -222,16 +221,6 @@ static BCML_ALWAYS_INLINE void few_rows_t_m(const int M, int N, int K, const flo
         }
 }
 
-static void gemm_few_rows_t(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc,
-                            int accumulate) {
-    switch (M) {
-    case 1: few_rows_t_m(1, N, K, A, lda, B, ldb, C, ldc, accumulate); break;
-    case 2: few_rows_t_m(2, N, K, A, lda, B, ldb, C, ldc, accumulate); break;
-    case 3: few_rows_t_m(3, N, K, A, lda, B, ldb, C, ldc, accumulate); break;
-    default: few_rows_t_m(4, N, K, A, lda, B, ldb, C, ldc, accumulate); break;
-    }
-}
-
 void bcml_gemm(int ta, int tb, int M, int N, int K, const float *A, int lda, const float *B, int ldb,
                float *C, int ldc, int accumulate) {
     if (M <= 0 || N <= 0) return;
@@ -242,8 +231,8 @@ void bcml_gemm(int ta, int tb, int M, int N, int K, const float *A, int lda, con
     }
     /* the shape decides the path (never M alone for the forward), so a row's result does not depend on
      * how many rows share the call */
-    if (!ta && tb && N <= 4) { gemm_rows_dot(M, N, K, A, lda, B, ldb, C, ldc, accumulate); return; }
-    if (ta && !tb && M <= 4) { gemm_few_rows_t(M, N, K, A, lda, B, ldb, C, ldc, accumulate); return; }
+    if (!ta && tb && N <= 4) { WITH_CONSTANT_1_TO_4(N, rows_dot_n, M, K, A, lda, B, ldb, C, ldc, accumulate); return; }
+    if (ta && !tb && M <= 4) { WITH_CONSTANT_1_TO_4(M, few_rows_t_m, N, K, A, lda, B, ldb, C, ldc, accumulate); return; }
     for (int jc = 0; jc < N; jc += NC) {
         int nc = N - jc < NC ? N - jc : NC;
         for (int pc = 0; pc < K; pc += KC) {
