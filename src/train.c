@@ -120,8 +120,7 @@ bcml_status bcml_train(bcml_model *m, const bcml_dataset *d, const bcml_train_op
                 if (i + PREFETCH_AHEAD < B) prefetch_row(d->x + (int64_t)perm[start + i + PREFETCH_AHEAD] * dim, dim);
                 bcml_copy_floats(xb + (size_t)i * dim, d->x + r * dim, dim);
                 yb[i] = d->y[r];
-                if (h1b) /* a few floats: a loop, not a library call per row */
-                    for (int j = 0; j < out; j++) h1b[(size_t)i * out + j] = h1[r * out + j];
+                if (h1b) bcml_copy_floats(h1b + (size_t)i * out, h1 + r * out, out);
             }
             const float *logits = bcml__model_forward(m, xb, B, 1);
             for (int64_t i = 0; i < (int64_t)B * out; i++)
