@@ -11,7 +11,7 @@ if ((${#need[@]})); then apt-get update -qq && DEBIAN_FRONTEND=noninteractive ap
 out=build/fuzz
 mkdir -p "$out"
 lib=(src/error.c src/jsonutil.c src/kernels.c src/layers.c src/model.c src/optim.c src/losses.c src/train.c src/scores.c
-  src/data.c src/fileio.c src/sweep.c src/csv.c src/npy.c src/idx.c src/png.c src/options.c)
+  src/data.c src/fileio.c src/sweep.c src/csv.c src/strset.c src/npy.c src/idx.c src/png.c src/options.c)
 echo "{" > "$out/results.json"
 first=1
 for t in csv arrays json; do

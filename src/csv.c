@@ -49,10 +49,10 @@ static void grid_free(grid *g) {
     memset(g, 0, sizeof *g);
 }
 
-static char *trim(char *s) {
-    while (*s == ' ' || *s == '\t') s++;
-    size_t n = strlen(s);
+/* The cell s[0..n) without its leading and trailing blanks. */
+static char *trim(char *s, size_t n) {
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) s[--n] = 0;
+    while (*s == ' ' || *s == '\t') s++;
     return s;
 }
 
@@ -60,6 +60,8 @@ static char *trim(char *s) {
 static int64_t bad_utf8(const unsigned char *s, size_t n) {
     size_t i = 0;
     while (i < n) {
+        uint64_t w;
+        if (i + 8 <= n && (memcpy(&w, s + i, 8), !(w & 0x8080808080808080ull))) { i += 8; continue; } /* 8 ASCII bytes */
         unsigned c = s[i];
         int k = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : -1;
         if (k < 0 || i + (size_t)k >= n + (k == 0)) return (int64_t)i;
@@ -85,6 +87,8 @@ static bcml_status parse_grid(const char *text, size_t len, char delim, const ch
     int64_t *row_cells = bcml__alloc(cap_rows, sizeof(int64_t)), *row_line = bcml__alloc(cap_rows, sizeof(int64_t));
     bcml_status s = BCML_OK;
     if (!g->buf || !starts || !row_cells || !row_line) { s = bcml__fail(err, BCML_ENOMEM, "%s: out of memory", what); goto done; }
+    unsigned char ends_field[256] = {0};
+    ends_field[(unsigned char)delim] = ends_field['\n'] = ends_field['\r'] = 1;
     size_t o = 0, i = 0;
     int64_t nrows = 0, line = 1;
     while (i < len) {
@@ -120,10 +124,12 @@ static bcml_status parse_grid(const char *text, size_t len, char delim, const ch
                     goto done;
                 }
             } else {
-                while (i < len && text[i] != delim && text[i] != '\n' && text[i] != '\r') {
-                    if (text[i] != ' ' && text[i] != '\t') blank = 0;
-                    g->buf[o++] = text[i++];
-                }
+                size_t j = i;
+                while (j < len && !ends_field[(unsigned char)text[j]]) j++;
+                memcpy(g->buf + o, text + i, j - i);
+                for (size_t k = i; k < j && blank; k++) blank = text[k] == ' ' || text[k] == '\t';
+                o += j - i;
+                i = j;
             }
             g->buf[o++] = 0;
             if (i < len && text[i] == delim) { i++; blank = 0; continue; }
@@ -132,7 +138,7 @@ static bcml_status parse_grid(const char *text, size_t len, char delim, const ch
             line++;
             break;
         }
-        if (blank && fields == 1) { ncells--; continue; } /* empty line */
+        if (blank && fields == 1) { o = starts[--ncells]; continue; } /* empty line: its cell is dropped */
         if ((size_t)nrows == cap_rows) {
             int64_t *a = bcml__realloc(row_cells, cap_rows * 2, sizeof(int64_t)), *b = a ? bcml__realloc(row_line, cap_rows * 2, sizeof(int64_t)) : NULL;
             if (a) row_cells = a;
@@ -158,7 +164,7 @@ static bcml_status parse_grid(const char *text, size_t len, char delim, const ch
     g->line = bcml__alloc((size_t)g->rows, sizeof(int64_t));
     g->header = bcml__alloc((size_t)g->cols, sizeof(char *));
     if (!g->all || !g->line || !g->header) { s = bcml__fail(err, BCML_ENOMEM, "%s: out of memory", what); goto done; }
-    for (size_t c = 0; c < ncells; c++) g->all[c] = trim(g->buf + starts[c]);
+    for (size_t c = 0; c < ncells; c++) g->all[c] = trim(g->buf + starts[c], (c + 1 < ncells ? starts[c + 1] : o) - 1 - starts[c]);
     g->cell = g->all + g->cols;
     for (int c = 0; c < g->cols; c++) {
         g->header[c] = g->all[c];
@@ -181,6 +187,15 @@ done:
 /* ---------------------------------------------------------------- encoding */
 
 static int parse_number(const char *s, double *v) {
+    /* whole numbers of up to 15 digits, most cells of a table, are exact in a double without strtod */
+    const char *p = s + (*s == '-');
+    int64_t m = 0;
+    int digits = 0;
+    for (; *p >= '0' && *p <= '9' && digits < 16; p++, digits++) m = m * 10 + (*p - '0');
+    if (!*p && digits && digits <= 15) {
+        *v = *s == '-' ? -(double)m : (double)m;
+        return 1;
+    }
     char *end;
     if (!*s) return 0;
     *v = strtod(s, &end);
@@ -210,16 +225,19 @@ void bcml_encoder_free(bcml_encoder *e) {
     free(e);
 }
 
-/* Sorted distinct values of column c (pointers into the grid); *n of them. */
+/* Sorted distinct values of column c (pointers into the grid); *n of them. Hashed first, so that only the
+ * distinct values (few, in a column worth encoding) are sorted. */
 static char **distinct(const grid *g, int c, int *n, bcml_status *s, const char *what, bcml_error *err) {
-    char **v = bcml__alloc((size_t)g->rows, sizeof(char *));
-    if (!v) { *s = bcml__fail(err, BCML_ENOMEM, "%s: out of memory", what); return NULL; }
-    for (int64_t r = 0; r < g->rows; r++) v[r] = g->cell[r * g->cols + c];
-    qsort(v, (size_t)g->rows, sizeof(char *), cmp_str);
-    int k = 0;
-    for (int64_t r = 0; r < g->rows; r++)
-        if (k == 0 || strcmp(v[r], v[k - 1]) != 0) v[k++] = v[r];
-    *n = k;
+    bcml__strset set = {0};
+    char **v = NULL;
+    int64_t r = 0;
+    for (; r < g->rows && bcml__strset_add(&set, g->cell[r * g->cols + c]) >= 0; r++) {}
+    if (r == g->rows && (v = bcml__alloc((size_t)set.n, sizeof(char *)))) {
+        memcpy(v, set.key, (size_t)set.n * sizeof(char *));
+        qsort(v, (size_t)set.n, sizeof(char *), cmp_str);
+        *n = set.n;
+    } else *s = bcml__fail(err, BCML_ENOMEM, "%s: out of memory", what);
+    bcml__strset_free(&set);
     return v;
 }
 
@@ -319,15 +337,11 @@ fail:
     return s;
 }
 
-static int find_text(char *const *sorted, int n, const char *s) {
-    int lo = 0, hi = n - 1;
-    while (lo <= hi) {
-        int mid = (lo + hi) / 2, c = strcmp(sorted[mid], s);
-        if (c == 0) return mid;
-        if (c < 0) lo = mid + 1;
-        else hi = mid - 1;
-    }
-    return -1;
+/* Lookup of n distinct strings by content: the id of each is its index. */
+static int index_texts(char *const *texts, int n, bcml__strset *set) {
+    for (int k = 0; k < n; k++)
+        if (bcml__strset_add(set, texts[k]) < 0) return -1;
+    return 0;
 }
 
 void bcml_table_free(bcml_table *t) {
@@ -351,13 +365,17 @@ static bcml_status apply(const grid *g, const char *what, const bcml_csv_options
     t->dim = e->dim;
     t->num_classes = e->num_classes;
     int *src = bcml__alloc((size_t)(e->ncols ? e->ncols : 1), sizeof(int));
+    bcml__strset *look = bcml__calloc((size_t)e->ncols + 1, sizeof *look); /* [ncols]: the class names */
     t->x = bcml__alloc((size_t)n, (size_t)e->dim * sizeof(float));
     t->y = bcml__alloc((size_t)n, sizeof(int32_t));
     t->class_names = bcml__calloc((size_t)e->num_classes, sizeof(char *));
     t->feature_names = bcml__calloc((size_t)e->dim, sizeof(char *));
     bcml_status s = BCML_OK;
-    if (!src || !t->x || !t->y || !t->class_names || !t->feature_names) { s = bcml__fail(err, BCML_ENOMEM, "%s: out of memory", what); goto done; }
+    if (!src || !look || !t->x || !t->y || !t->class_names || !t->feature_names) { s = bcml__fail(err, BCML_ENOMEM, "%s: out of memory", what); goto done; }
     for (int k = 0; k < e->num_classes; k++) t->class_names[k] = dup(e->class_names[k]);
+    int nomem = !e->label_numeric && index_texts(e->class_names, e->num_classes, &look[e->ncols]);
+    for (int c = 0; c < e->ncols && !nomem; c++) nomem = !e->cols[c].numeric && index_texts(e->cols[c].cats, e->cols[c].ncat, &look[c]);
+    if (nomem) { s = bcml__fail(err, BCML_ENOMEM, "%s: out of memory", what); goto done; }
     int64_t f = 0;
     for (int c = 0; c < e->ncols; c++) {
         const enc_col *ec = &e->cols[c];
@@ -377,7 +395,7 @@ static bcml_status apply(const grid *g, const char *what, const bcml_csv_options
         if (e->label_numeric) {
             if (parse_number(lab, &v) && v >= 0 && v == floor(v) && v < e->num_classes) y = (int)v;
         } else {
-            y = find_text(e->class_names, e->num_classes, lab);
+            y = bcml__strset_find(&look[e->ncols], lab);
         }
         if (y < 0) {
             s = bcml__fail(err, BCML_EINVAL, "%s: line %lld: label \"%s\" is not one of the %d classes of the training split", what,
@@ -398,7 +416,7 @@ static bcml_status apply(const grid *g, const char *what, const bcml_csv_options
                 }
                 row[f++] = (float)((v - ec->mean) / ec->std);
             } else {
-                int k = find_text(ec->cats, ec->ncat, cell);
+                int k = bcml__strset_find(&look[c], cell);
                 for (int j = 0; j < ec->ncat; j++) row[f + j] = j == k ? 1.0f : 0.0f; /* unseen: all zeros */
                 f += ec->ncat;
             }
@@ -432,6 +450,8 @@ static bcml_status apply(const grid *g, const char *what, const bcml_csv_options
     }
 done:
     free(src);
+    for (int c = 0; look && c <= e->ncols; c++) bcml__strset_free(&look[c]);
+    free(look);
     if (s) bcml_table_free(t);
     return s;
 }
@@ -533,7 +553,16 @@ bcml_status bcml_encoder_from_json(const char *json, bcml_encoder **out, bcml_er
     int k = 0;
     cJSON_ArrayForEach(it, classes) {
         if (!cJSON_IsString(it)) { s = bcml__fail(err, BCML_EFORMAT, "encoding: class %d is not a string", k); goto fail; }
-        e->class_names[k++] = dup(it->valuestring);
+        if (!(e->class_names[k++] = dup(it->valuestring))) { s = bcml__fail(err, BCML_ENOMEM, "encoding: out of memory"); goto fail; }
+    }
+    bcml__strset seen = {0};
+    int32_t id = 0;
+    for (k = 0; k < e->num_classes && (id = bcml__strset_add(&seen, e->class_names[k])) == k; k++) {}
+    bcml__strset_free(&seen);
+    if (k < e->num_classes) {
+        s = id < 0 ? bcml__fail(err, BCML_ENOMEM, "encoding: out of memory")
+                   : bcml__fail(err, BCML_EFORMAT, "encoding: class \"%s\" is listed twice", e->class_names[k]);
+        goto fail;
     }
     cJSON_ArrayForEach(it, cols) {
         enc_col *ec = &e->cols[e->ncols++];
@@ -545,8 +574,14 @@ bcml_status bcml_encoder_from_json(const char *json, bcml_encoder **out, bcml_er
             ec->cats = bcml__calloc((size_t)(ec->ncat + 1), sizeof(char *));
             int j = 0;
             const cJSON *c;
-            cJSON_ArrayForEach(c, cats) ec->cats[j++] = dup(cJSON_IsString(c) ? c->valuestring : "");
+            cJSON_ArrayForEach(c, cats)
+                if (!(ec->cats[j++] = dup(cJSON_IsString(c) ? c->valuestring : ""))) { s = bcml__fail(err, BCML_ENOMEM, "encoding: out of memory"); goto fail; }
             qsort(ec->cats, (size_t)ec->ncat, sizeof(char *), cmp_str);
+            for (j = 1; j < ec->ncat; j++)
+                if (strcmp(ec->cats[j - 1], ec->cats[j]) == 0) {
+                    s = bcml__fail(err, BCML_EFORMAT, "encoding: column \"%s\" lists category \"%s\" twice", ec->name, ec->cats[j]);
+                    goto fail;
+                }
             e->dim += ec->ncat;
         } else {
             const cJSON *m = cJSON_GetObjectItemCaseSensitive(it, "mean"), *sd = cJSON_GetObjectItemCaseSensitive(it, "std");

@@ -60,6 +60,13 @@ bcml_status bcml__write_file_atomic(const char *path, const void *data, size_t l
 /* Reads a whole file; *data allocated and NUL-terminated. */
 bcml_status bcml__read_file(const char *path, char **data, size_t *len, bcml_error *err);
 
+/* Distinct strings by content (strset.c): ids 0, 1, ... in order of first appearance; the set points at the
+ * caller's strings, which must outlive it. Zero-initialise; add returns the id, or -1 when out of memory. */
+typedef struct { int32_t *slot; const char **key; size_t cap; int32_t n; } bcml__strset;
+int32_t bcml__strset_add(bcml__strset *s, const char *k);
+int32_t bcml__strset_find(const bcml__strset *s, const char *k); /* -1 if absent */
+void bcml__strset_free(bcml__strset *s);
+
 /* Random streams, so that each use of one seed draws its own independent sequence. */
 enum { BCML_STREAM_INIT = 1, BCML_STREAM_SHUFFLE = 2, BCML_STREAM_DROPOUT = 3, BCML_STREAM_DATA = 4,
        BCML_STREAM_BOOTSTRAP = 5 };

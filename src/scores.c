@@ -123,11 +123,11 @@ bcml_status bcml_compat_json(const bcml_compat *c, char **json, bcml_error *err)
     return *json ? BCML_OK : bcml__fail(err, BCML_ENOMEM, "scores: out of memory writing JSON");
 }
 
-typedef struct { const char *text; double num; int64_t at; } slice_key;
+typedef struct { const char *text; double num; int at; } slice_key;
 
 static int cmp_key_num(const void *a, const void *b) {
     double x = ((const slice_key *)a)->num, y = ((const slice_key *)b)->num;
-    return (x > y) - (x < y);
+    return x != y ? (x > y) - (x < y) : strcmp(((const slice_key *)a)->text, ((const slice_key *)b)->text);
 }
 static int cmp_key_text(const void *a, const void *b) {
     return strcmp(((const slice_key *)a)->text, ((const slice_key *)b)->text);
@@ -152,41 +152,57 @@ static char *copy_text(const char *s) {
 bcml_status bcml_slice_column_build(const char *name, const char *const *values, int64_t n, bcml_slice_column *out,
                                     bcml_error *err) {
     memset(out, 0, sizeof *out);
-    slice_key *keys = bcml__alloc((size_t)(n ? n : 1), sizeof *keys);
-    int32_t *value = bcml__alloc((size_t)(n ? n : 1), sizeof(int32_t));
-    char **names = bcml__calloc((size_t)(n ? n : 1), sizeof(char *));
+    bcml__strset set = {0};
+    int32_t *value = bcml__alloc((size_t)(n ? n : 1), sizeof(int32_t)), *rank = NULL;
+    slice_key *keys = NULL;
+    char **names = NULL;
     char *cname = copy_text(name ? name : "slice");
     bcml_status s = BCML_OK;
-    if (!keys || !value || !names || !cname) { s = bcml__fail(err, BCML_ENOMEM, "slice column: out of memory"); goto fail; }
-    int all_num = 1;
+    if (!value || !cname) goto nomem;
+    /* distinct texts by hashing (a slice column has few), then only those are sorted */
     for (int64_t i = 0; i < n; i++) {
-        char *end;
-        keys[i].text = values[i] ? values[i] : "";
-        keys[i].num = strtod(keys[i].text, &end);
-        keys[i].at = i;
-        if (end == keys[i].text || *end || !isfinite(keys[i].num)) all_num = 0;
-    }
-    qsort(keys, (size_t)n, sizeof *keys, all_num ? cmp_key_num : cmp_key_text);
-    int nv = 0;
-    for (int64_t k = 0; k < n; k++) {
-        if (k == 0 || (all_num ? keys[k].num != keys[k - 1].num : strcmp(keys[k].text, keys[k - 1].text) != 0)) {
-            if (nv >= 100000) {
-                s = bcml__fail(err, BCML_EINVAL, "slice column \"%s\" has more than 100000 distinct values", cname);
-                goto fail;
-            }
-            if (!(names[nv++] = copy_text(keys[k].text))) { s = bcml__fail(err, BCML_ENOMEM, "slice column: out of memory"); goto fail; }
+        if ((value[i] = bcml__strset_add(&set, values[i] ? values[i] : "")) < 0) goto nomem;
+        if (set.n > 100000) {
+            s = bcml__fail(err, BCML_EINVAL, "slice column \"%s\" has more than 100000 distinct values", cname);
+            goto fail;
         }
-        value[keys[k].at] = nv - 1;
     }
+    int nd = set.n, all_num = 1;
+    keys = bcml__alloc((size_t)(nd ? nd : 1), sizeof *keys);
+    rank = bcml__alloc((size_t)(nd ? nd : 1), sizeof(int32_t));
+    names = bcml__calloc((size_t)(nd ? nd : 1), sizeof(char *));
+    if (!keys || !rank || !names) goto nomem;
+    for (int k = 0; k < nd; k++) {
+        char *end;
+        keys[k].text = set.key[k];
+        keys[k].num = strtod(keys[k].text, &end);
+        keys[k].at = k;
+        if (end == keys[k].text || *end || !isfinite(keys[k].num)) all_num = 0;
+    }
+    qsort(keys, (size_t)nd, sizeof *keys, all_num ? cmp_key_num : cmp_key_text);
+    int nv = 0;
+    for (int k = 0; k < nd; k++) {
+        /* numbers are one value however written ("1", "1.0"): named by the first text in sort order */
+        if (k == 0 || !all_num || keys[k].num != keys[k - 1].num)
+            if (!(names[nv++] = copy_text(keys[k].text))) goto nomem;
+        rank[keys[k].at] = nv - 1;
+    }
+    for (int64_t i = 0; i < n; i++) value[i] = rank[value[i]];
     free(keys);
+    free(rank);
+    bcml__strset_free(&set);
     *out = (bcml_slice_column){cname, value, nv, (const char *const *)names};
     return BCML_OK;
+nomem:
+    s = bcml__fail(err, BCML_ENOMEM, "slice column: out of memory");
 fail:
-    free(keys);
-    free(value);
-    for (int i = 0; names && i < (int)n && names[i]; i++) free(names[i]);
+    for (int i = 0; names && i < set.n && names[i]; i++) free(names[i]);
     free(names);
+    free(keys);
+    free(rank);
+    free(value);
     free(cname);
+    bcml__strset_free(&set);
     return s;
 }
 

@@ -13,7 +13,7 @@ cp "$cjson/cJSON.h" "$inc/cjson/"
 cp /usr/include/stb/stb_image_write.h "$inc/stb/"
 cp "$zlib/zlib.h" "$zlib/zconf.h" "$inc/"
 sources=(src/error.c src/jsonutil.c src/kernels.c src/layers.c src/model.c src/optim.c src/losses.c src/train.c
-  src/scores.c src/data.c src/fileio.c src/sweep.c src/csv.c src/npy.c src/idx.c src/png.c src/options.c
+  src/scores.c src/data.c src/fileio.c src/sweep.c src/csv.c src/strset.c src/npy.c src/idx.c src/png.c src/options.c
   wasm/bcml_wasm.c "$cjson/cJSON.c")
 for f in adler32 crc32 inflate inftrees inffast zutil; do sources+=("$zlib/$f.c"); done
 flags=(-O3 -ffp-contract=off -Isrc -I"$inc" -DNDEBUG -sSTANDALONE_WASM -Wl,--no-entry -sALLOW_MEMORY_GROWTH=1

@@ -45,6 +45,9 @@ typedef struct {
  * keeps the first part. A CSV test split is encoded with enc (the training split's); without enc the
  * encoding is learnt and kept in d->encoder. */
 int cli_load_data(const cJSON *spec, const char *what, const bcml_encoder *enc, cli_data *d, bcml_error *e);
+/* Whether spec names rows of a dataset already loaded from `of` (n rows): the same source and options but its
+ * own "start"/"fraction"; then 1 and the rows [from, to), else 0; -1 with e filled if those are invalid. */
+int cli_same_rows(const cJSON *spec, const cJSON *of, const char *what, int64_t n, int64_t *from, int64_t *to, bcml_error *e);
 void cli_free_data(cli_data *d);
 /* The CSV encoding kept with a saved model (<model>.encoding.json, or encoding.json beside it), or NULL;
  * *failed is set when one exists but cannot be read (e holds why). */

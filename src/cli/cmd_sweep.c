@@ -62,8 +62,8 @@ static int on_progress(void *user, const bcml_sweep_progress *p) {
 }
 
 /* h1's outputs on both sets: from a saved model, given outputs, or a training config run here. */
-static int h1_outputs(const cJSON *jh1, const cli_data *train, const cli_data *test, int C, const char *dir,
-                      float **o_train, float **o_test, int *probabilities, bcml_error *e) {
+static int h1_outputs(const cJSON *jh1, const cJSON *train_spec, const cli_data *train, const cli_data *test, int C,
+                      const char *dir, float **o_train, float **o_test, int *probabilities, bcml_error *e) {
     static const char *const keys[] = {"model_file", "outputs_train", "outputs_test", "probabilities", "train", NULL};
     bcml_model *h1 = NULL;
     if (!cJSON_IsObject(jh1)) { snprintf(e->msg, sizeof e->msg, "sweep config: \"h1\" is required (an object)"); return 1; }
@@ -95,11 +95,16 @@ static int h1_outputs(const cJSON *jh1, const cli_data *train, const cli_data *t
         }
         if (bcml__parse_train(tr, "\"h1\".\"train\"", 0, &o, e)) return 1;
         const cJSON *dj = cJSON_GetObjectItemCaseSensitive(tr, "data");
-        if (dj ? cli_load_data(dj, "h1.train.data", train->encoder, &d, e) : 0) return 1; /* encoded as the sweep's data */
+        /* rows of the sweep's own data (e.g. its first quarter) are taken from it, not read and encoded again */
+        int64_t from = 0, to = train->n;
+        int rows_of_train = dj ? cli_same_rows(dj, train_spec, "h1.train.data", train->n, &from, &to, e) : 1;
+        if (rows_of_train < 0) return 1;
+        if (!rows_of_train && cli_load_data(dj, "h1.train.data", train->encoder, &d, e)) return 1; /* encoded as the sweep's data */
+        if (!rows_of_train) to = d.n;
         if (cli_load_model(tr, "model", "-", o.seed, &h1, e)) { cli_free_data(&d); return 1; }
         bcml_loss_opts_init(&o.loss, bcml_model_output_size(h1) == 1 ? BCML_LOSS_BCE : BCML_LOSS_CROSS_ENTROPY);
-        const cli_data *use = dj ? &d : train;
-        bcml_dataset ds = {use->n, use->dim, use->x, use->y, NULL};
+        const cli_data *use = rows_of_train ? train : &d;
+        bcml_dataset ds = {to - from, use->dim, use->x + from * use->dim, use->y + from, NULL};
         int bad = bcml_train(h1, &ds, &o, NULL, NULL, e) != BCML_OK;
         cli_free_data(&d);
         if (!bad && dir) {
@@ -229,7 +234,7 @@ int cmd_sweep(const cli_args *a) {
         }
     }
     if (mkdir(a->out, 0777) != 0 && errno != EEXIST) { rc = cli_fail("cannot create the folder %s", a->out); goto done; }
-    if (h1_outputs(cJSON_GetObjectItemCaseSensitive(cfg, "h1"), &train, &test, C, a->out, &h1_train, &h1_test,
+    if (h1_outputs(cJSON_GetObjectItemCaseSensitive(cfg, "h1"), cJSON_GetObjectItemCaseSensitive(cfg, "data"), &train, &test, C, a->out, &h1_train, &h1_test,
                    &c.h1_probabilities, &e))
         goto fail;
     c.train = (bcml_dataset){train.n, train.dim, train.x, train.y, train.ids};

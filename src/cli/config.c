@@ -129,6 +129,36 @@ static int load_csv(const cJSON *spec, const char *path, const char *where, cons
     return 0;
 }
 
+/* "start" and "fraction" of a dataset spec: the rows from start*n up to fraction*n (e.g. the second half: 0.5
+ * to 1). 0, or -1 with e filled when they are out of range or leave no rows (n < 0: the ranges only). */
+static int row_range(const cJSON *spec, const char *where, int64_t n, int64_t *from, int64_t *to, bcml_error *e) {
+    double start, fraction;
+    if (bcml__json_num(spec, "start", 0, 0.0, 0.0, 1.0, where, &start, e) ||
+        bcml__json_num(spec, "fraction", 0, 1.0, 1e-9, 1.0, where, &fraction, e))
+        return -1;
+    *from = (int64_t)llround(start * (double)n);
+    *to = (int64_t)llround(fraction * (double)n);
+    if (n >= 0 && *to - *from < 1) {
+        snprintf(e->msg, sizeof e->msg, "%s: \"start\" %g and \"fraction\" %g leave no rows", where, start, fraction);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_same_rows(const cJSON *spec, const cJSON *of, const char *what, int64_t n, int64_t *from, int64_t *to, bcml_error *e) {
+    if (!cJSON_IsObject(spec) || !cJSON_IsObject(of) || cJSON_GetObjectItemCaseSensitive(of, "start") ||
+        cJSON_GetObjectItemCaseSensitive(of, "fraction"))
+        return 0;
+    cJSON *rest = cJSON_Duplicate(spec, 1);
+    cJSON_DeleteItemFromObjectCaseSensitive(rest, "start");
+    cJSON_DeleteItemFromObjectCaseSensitive(rest, "fraction");
+    int same = rest && cJSON_Compare(rest, of, 1);
+    cJSON_Delete(rest);
+    char where[64];
+    snprintf(where, sizeof where, "\"%s\"", what);
+    return !same ? 0 : row_range(spec, where, n, from, to, e) ? -1 : 1;
+}
+
 int cli_load_data(const cJSON *spec, const char *what, const bcml_encoder *enc, cli_data *d, bcml_error *e) {
     static const char *const keys[] = {"builtin", "n", "seed", "file", "x", "y", "fraction", "start", "positive", "csv", "label", "id",
                                        "slices", "ignore", "delimiter", "npy", "npz", "idx", "scale", NULL};
@@ -146,11 +176,12 @@ int cli_load_data(const cJSON *spec, const char *what, const bcml_encoder *enc, 
         snprintf(e->msg, sizeof e->msg, "%s: \"positive\" is for numeric labels; for a CSV, make the label column binary", where);
         return 1;
     }
-    double fraction, scale;
+    double scale;
     const cJSON *builtin = cJSON_GetObjectItemCaseSensitive(spec, "builtin"), *file = cJSON_GetObjectItemCaseSensitive(spec, "file");
     const cJSON *csv = cJSON_GetObjectItemCaseSensitive(spec, "csv"), *npy = cJSON_GetObjectItemCaseSensitive(spec, "npy");
     const cJSON *npz = cJSON_GetObjectItemCaseSensitive(spec, "npz"), *idx = cJSON_GetObjectItemCaseSensitive(spec, "idx");
-    if (bcml__json_num(spec, "fraction", 0, 1.0, 1e-9, 1.0, where, &fraction, e) ||
+    int64_t from, to;
+    if (row_range(spec, where, -1, &from, &to, e) || /* the ranges, checked before anything is read */
         bcml__json_num(spec, "scale", 0, idx ? 1.0 / 255 : 1.0, -1e30, 1e30, where, &scale, e))
         return 1;
     int rc = 0;
@@ -218,17 +249,8 @@ int cli_load_data(const cJSON *spec, const char *what, const bcml_encoder *enc, 
     }
     if (rc) { cli_free_data(d); return 1; }
     if (d->shape[0] == 0) { d->shape[0] = (int)d->dim; d->shape[1] = d->shape[2] = 1; }
-    /* "start" and "fraction": the rows from start*n up to fraction*n (e.g. the second half: 0.5 to 1) */
-    double start;
     int64_t positive;
-    if (bcml__json_num(spec, "start", 0, 0.0, 0.0, 1.0, where, &start, e) ||
-        bcml__json_int(spec, "positive", 0, -1, 0, 2147483647, where, &positive, e)) {
-        cli_free_data(d);
-        return 1;
-    }
-    int64_t from = (int64_t)llround(start * (double)d->n), to = (int64_t)llround(fraction * (double)d->n);
-    if (to - from < 1) {
-        snprintf(e->msg, sizeof e->msg, "%s: \"start\" %g and \"fraction\" %g leave no rows", where, start, fraction);
+    if (row_range(spec, where, d->n, &from, &to, e) || bcml__json_int(spec, "positive", 0, -1, 0, 2147483647, where, &positive, e)) {
         cli_free_data(d);
         return 1;
     }

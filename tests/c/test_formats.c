@@ -228,6 +228,29 @@ static void test_csv(void) {
     CHECK(t.n == 2 && t.dim == 1);
     bcml_table_free(&t);
     bcml_encoder_free(e3);
+
+    /* blanks around cells go, also before a skipped empty line; integers and other numbers read alike */
+    const char *spaced = "a ,y,c\n 007 ,0, x \n\n-0,1,\t\ty\n12345678901234567,1,x\n";
+    CHECK_OK(bcml_csv_read(spaced, strlen(spaced), "spaced.csv", &o2, NULL, &t, &e3, &err));
+    CHECK(t.n == 3 && t.dim == 3 && strcmp(t.feature_names[1], "c=x") == 0 && strcmp(t.feature_names[2], "c=y") == 0);
+    CHECK(t.x[1] == 1.0f && t.x[3 + 2] == 1.0f && t.x[6 + 1] == 1.0f);
+    double m = (7.0 + 0.0 + 12345678901234567.0) / 3; /* 17 digits: through strtod, rounded as it rounds */
+    CHECK(t.x[0] == (float)((7.0 - m) / sqrt(((7.0 - m) * (7.0 - m) + m * m + (12345678901234567.0 - m) * (12345678901234567.0 - m)) / 3)));
+    bcml_table_free(&t);
+    bcml_encoder_free(e3);
+
+    /* an encoding file: classes in any order; a category or class listed twice is refused */
+    const char *enc_json = "{\"label\":\"y\",\"classes\":[\"z\",\"a\"],\"columns\":[{\"name\":\"c\",\"categories\":[\"q\",\"p\"]}]}";
+    CHECK_OK(bcml_encoder_from_json(enc_json, &e3, &err));
+    const char *cz = "c,y\np,a\nq,z\n";
+    CHECK_OK(bcml_csv_read(cz, strlen(cz), "cz.csv", &o2, e3, &t, NULL, &err));
+    CHECK(t.y[0] == 1 && t.y[1] == 0 && t.x[0] == 1.0f && t.x[1] == 0.0f && t.x[3] == 1.0f);
+    bcml_table_free(&t);
+    bcml_encoder_free(e3);
+    CHECK_FAILS(bcml_encoder_from_json("{\"label\":\"y\",\"classes\":[\"a\"],\"columns\":[{\"name\":\"c\",\"categories\":[\"q\",\"p\",\"q\"]}]}",
+                                       &e3, &err), BCML_EFORMAT, "column \"c\" lists category \"q\" twice");
+    CHECK_FAILS(bcml_encoder_from_json("{\"label\":\"y\",\"classes\":[\"a\",\"b\",\"a\"],\"columns\":[]}", &e3, &err), BCML_EFORMAT,
+                "class \"a\" is listed twice");
 }
 
 static void test_png(void) {
@@ -249,6 +272,27 @@ static void test_slices(void) {
     CHECK(c.num_values == 3 && strcmp(c.names[0], "9") == 0 && strcmp(c.names[2], "100") == 0); /* numeric order */
     CHECK(c.value[0] == 1 && c.value[3] == 2 && c.value[4] == 0);
     bcml_slice_column_free(&c);
+    /* one number however written, named by its first spelling in text order; texts sort as text */
+    const char *same[4] = {"1.0", "2", "1", "01"};
+    CHECK_OK(bcml_slice_column_build("n", same, 4, &c, &err));
+    CHECK(c.num_values == 2 && strcmp(c.names[0], "01") == 0 && c.value[0] == 0 && c.value[2] == 0 && c.value[1] == 1);
+    bcml_slice_column_free(&c);
+    const char *text[4] = {"b", "a", NULL, "b"};
+    CHECK_OK(bcml_slice_column_build("t", text, 4, &c, &err));
+    CHECK(c.num_values == 3 && strcmp(c.names[0], "") == 0 && c.value[0] == 2 && c.value[1] == 1 && c.value[2] == 0 && c.value[3] == 2);
+    bcml_slice_column_free(&c);
+    /* many values: the hash table grows; more than 100000 distinct values are refused */
+    enum { MANY = 100001 };
+    char (*buf)[8] = malloc(MANY * sizeof *buf);
+    const char **many = malloc(MANY * sizeof *many);
+    for (int i = 0; i < MANY; i++) snprintf(buf[i], sizeof buf[i], "v%d", i % 100000), many[i] = buf[i];
+    CHECK_OK(bcml_slice_column_build("m", many, MANY, &c, &err));
+    CHECK(c.num_values == 100000 && c.value[100000] == c.value[0] && strcmp(c.names[c.value[99999]], "v99999") == 0);
+    bcml_slice_column_free(&c);
+    snprintf(buf[MANY - 1], sizeof buf[0], "w");
+    CHECK_FAILS(bcml_slice_column_build("m", many, MANY, &c, &err), BCML_EINVAL, "more than 100000 distinct values");
+    free(many);
+    free(buf);
 }
 
 int main(void) {

@@ -261,6 +261,20 @@ test('a CSV sweep keeps the training split\'s encoding with the models and repor
   const p = run(['predict'], { model_file: 'csv-sweep/1.0-model-new-error.bcml', data: spec('test.csv') });
   assert.equal(p.code, 0, p.err);
   assert.equal(p.json.labels.length, 100);
+  // h1 on rows of the sweep's own data takes them from it: the same model as reading the file again
+  // (an explicit delimiter makes the spec differ, so that run reads and encodes it again)
+  for (const rows of [{ fraction: 0.3 }, { start: 0.25, fraction: 0.75 }]) {
+    const h1 = (extra) => ({ ...cfg, lambda: [0], h1: { train: { ...cfg.h1.train, data: { ...spec('train.csv'), ...rows, ...extra } } } });
+    rmSync(join(work, 'csv-a'), { recursive: true, force: true });
+    rmSync(join(work, 'csv-b'), { recursive: true, force: true });
+    assert.equal(run(['sweep', '--out', 'csv-a'], h1({})).code, 0);
+    assert.equal(run(['sweep', '--out', 'csv-b'], h1({ delimiter: ',' })).code, 0);
+    assert.deepEqual(readFileSync(join(work, 'csv-a/h1-model.bcml')), readFileSync(join(work, 'csv-b/h1-model.bcml')), JSON.stringify(rows));
+    assert.deepEqual(readFileSync(join(work, 'csv-a/0-evaluation-data.json')), readFileSync(join(work, 'csv-b/0-evaluation-data.json')));
+  }
+  const bad = run(['sweep', '--out', 'csv-c'], { ...cfg, h1: { train: { ...cfg.h1.train, data: { ...spec('train.csv'), start: 0.5, fraction: 0.5 } } } });
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /"h1.train.data": "start" 0.5 and "fraction" 0.5 leave no rows/);
 });
 
 test('the Slurm array script and the Kubernetes Indexed Job command, run per index, then merged, give one run\'s folder', () => {
