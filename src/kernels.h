@@ -4,6 +4,7 @@
 
 #include "simd.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* C[M,N] = (accumulate ? C : 0) + op(A)[M,K] @ op(B)[K,N]
@@ -13,9 +14,9 @@ void bcml_gemm(int ta, int tb, int M, int N, int K, const float *A, int lda, con
                float *C, int ldc, int accumulate);
 
 /* dst[0..n) = src[0..n), inline by vectors: rows of a few hundred floats are copied too often for a library
- * call (and wasm's memcpy moves 4 bytes at a time) */
-static inline void bcml_copy_floats(float *dst, const float *src, int64_t n) {
-    int64_t j = 0;
+ * call (and wasm's memcpy moves 4 bytes at a time); size_t: 32-bit in wasm, where 64-bit indices cost V8 dearly */
+static inline void bcml_copy_floats(float *dst, const float *src, size_t n) {
+    size_t j = 0;
     for (; j + 8 <= n; j += 8) {
         vf4 a = vf4_load(src + j), b = vf4_load(src + j + 4);
         vf4_store(dst + j, a);

@@ -11,10 +11,15 @@
 #include <string.h>
 
 /* shuffled rows are scattered over a data set larger than the caches: fetching a few rows ahead hides the misses */
-enum { PREFETCH_AHEAD = 8 };
-static inline void prefetch_row(const float *p, int64_t n) {
+enum { PREFETCH_AHEAD = 8, TOUCH_BLOCK = 16 };
 #if defined(__GNUC__) && !defined(__wasm__)
-    for (int64_t k = 0; k < n; k += 16) __builtin_prefetch(p + k, 0, 2); /* to L2: each row is used once an epoch */
+#define BCML_PREFETCH 1
+#else
+#define BCML_PREFETCH 0
+#endif
+static inline void prefetch_row(const float *p, size_t n) {
+#if BCML_PREFETCH
+    for (size_t k = 0; k < n; k += 16) __builtin_prefetch(p + k, 0, 2); /* to L2: each row is used once an epoch */
 #else
     (void)p; (void)n;
 #endif
@@ -50,13 +55,110 @@ static bcml_status check_data(const bcml_model *m, const bcml_dataset *d, const 
         if (d->y[i] < 0 || d->y[i] >= (binary ? 2 : out))
             return bcml__fail(err, BCML_EINVAL, "train: label %d of instance %lld is out of range 0..%d", d->y[i],
                               (long long)i, binary ? 1 : out - 1);
-    for (int64_t i = 0; i < d->n * d->dim; i++)
-        if (!isfinite(d->x[i]))
-            return bcml__fail(err, BCML_EINVAL, "train: feature %lld of instance %lld is %s", (long long)(i % d->dim),
-                              (long long)(i / d->dim), d->x[i] != d->x[i] ? "NaN" : "infinite");
     if (bcml_loss_uses_h1(o->loss.kind) && !o->h1_outputs)
         return bcml__fail(err, BCML_EINVAL, "train: loss %s needs h1's outputs on the training set", lname);
     return BCML_OK;
+}
+
+/* Rows that are mostly zeros (one-hot encodings) are gathered from a copy holding only each row's entries that are
+ * not +0, k per row (padded with a +0 column written again): shuffled batches then fetch a cache line or two a
+ * row instead of the whole row, and the batch is the same bits. Worth it while k entries take at most half a row.
+ * Indices in these loops are size_t: 32-bit in wasm, where 64-bit index arithmetic costs V8 dearly. */
+typedef struct { uint32_t col; float v; } sparse_entry;
+
+/* One pass over the features: every one finite, and the most entries that are not +0 in a row (*k). */
+static bcml_status scan_rows(const bcml_dataset *d, size_t *k, bcml_error *err) {
+    size_t n = (size_t)d->n, dim = (size_t)d->dim;
+    *k = 0;
+    for (size_t r = 0; r < n; r++) {
+        const float *x = d->x + r * dim;
+        size_t nz = 0;
+        uint32_t special = 0; /* any exponent all ones: NaN or infinite */
+        for (size_t j = 0; j < dim; j++) {
+            uint32_t bits;
+            memcpy(&bits, x + j, 4);
+            nz += bits != 0;
+            special |= (bits & 0x7f800000u) == 0x7f800000u;
+        }
+        for (size_t j = 0; special && j < dim; j++)
+            if (!isfinite(x[j]))
+                return bcml__fail(err, BCML_EINVAL, "train: feature %zu of instance %zu is %s", j, r, x[j] != x[j] ? "NaN" : "infinite");
+        if (nz > *k) *k = nz;
+    }
+    return BCML_OK;
+}
+
+/* [n, k] entries of the rows (see sparse_entry), or NULL when out of memory. */
+static sparse_entry *sparse_copy(const bcml_dataset *d, size_t k) {
+    size_t n = (size_t)d->n, dim = (size_t)d->dim;
+    sparse_entry *e = bcml__alloc(n * k + 1, sizeof *e); /* + 1: the last row's spare write */
+    for (size_t r = 0; e && r < n; r++) {
+        const float *x = d->x + r * dim;
+        sparse_entry *row = e + r * k;
+        size_t m = 0, zero = dim;
+        for (size_t j = 0; j < dim; j++) { /* every entry written, kept by advancing: no branch to mispredict */
+            uint32_t bits;
+            memcpy(&bits, x + j, 4);
+            row[m] = (sparse_entry){(uint32_t)j, x[j]};
+            m += bits != 0;
+            zero = bits || zero < j ? zero : j;
+        }
+        while (m < k) row[m++] = (sparse_entry){(uint32_t)zero, 0.0f};
+    }
+    return e;
+}
+
+/* Where a batch's rows come from: the dense rows, or their sparse copy; labels; h1's outputs (or NULL). */
+typedef struct {
+    const float *x;
+    const int32_t *y;
+    const float *h1;
+    size_t dim, out;
+    const sparse_entry *sparse; /* [n, k] or NULL */
+    size_t k;
+    uint32_t *cols;             /* [batch, k]: the columns each batch row holds from the sparse copy, zero elsewhere */
+    volatile float *sink;       /* where reads made only to fetch memory early are summed (volatile: kept) */
+} row_source;
+
+/* xb[i], yb[i], h1b[i] = row rows[i] of the source, for i < B; each row's memory is fetched a few rows ahead.
+ * From the sparse copy, a batch row is cleared only where its previous row had entries (the model never writes
+ * its input), not wholesale. */
+static void gather(const row_source *s, const int32_t *rows, int B, float *xb, int32_t *yb, float *h1b) {
+    const size_t dim = s->dim, k = s->k, out = s->out;
+    const sparse_entry *sparse = s->sparse;
+    for (int i = 0; i < B; i++) {
+        size_t r = (size_t)rows[i];
+#if !BCML_PREFETCH
+        if (i % TOUCH_BLOCK == 0) { /* no prefetch here: the next rows are read in one short loop, so their misses overlap */
+            float sum = 0.0f;
+            for (int t = i; t < B && t < i + TOUCH_BLOCK; t++) {
+                size_t q = (size_t)rows[t];
+                if (sparse) sum += k ? sparse[q * k].v + sparse[q * k + k - 1].v : 0.0f;
+                else for (size_t w = 0; w < dim; w += 16) sum += s->x[q * dim + w];
+                sum += (float)s->y[q] + (h1b ? s->h1[q * out] : 0.0f);
+            }
+            *s->sink = sum;
+        }
+#endif
+        if (i + PREFETCH_AHEAD < B) {
+            size_t q = (size_t)rows[i + PREFETCH_AHEAD];
+            if (sparse) prefetch_row((const float *)(sparse + q * k), 2 * k);
+            else prefetch_row(s->x + q * dim, dim);
+            prefetch_row((const float *)(s->y + q), 1);
+            if (h1b) prefetch_row(s->h1 + q * out, out);
+        }
+        float *row = xb + (size_t)i * dim;
+        if (sparse) {
+            const sparse_entry *e = sparse + r * k;
+            uint32_t *cols = s->cols + (size_t)i * k;
+            for (size_t j = 0; j < k; j++) row[cols[j]] = 0.0f;
+            for (size_t j = 0; j < k; j++) row[e[j].col] = e[j].v, cols[j] = e[j].col;
+        } else {
+            bcml_copy_floats(row, s->x + r * dim, dim);
+        }
+        yb[i] = s->y[r];
+        if (h1b) bcml_copy_floats(h1b + (size_t)i * out, s->h1 + r * out, out);
+    }
 }
 
 bcml_status bcml_train(bcml_model *m, const bcml_dataset *d, const bcml_train_opts *o, double *epoch_loss,
@@ -75,6 +177,13 @@ bcml_status bcml_train(bcml_model *m, const bcml_dataset *d, const bcml_train_op
     int32_t *yb = NULL, *perm = NULL;
     bcml_optimizer opt;
     memset(&opt, 0, sizeof opt);
+    row_source src = {d->x, d->y, NULL, (size_t)dim, (size_t)out, NULL, 0, NULL, NULL};
+    volatile float sink = 0.0f;
+    src.sink = &sink;
+    if ((s = scan_rows(d, &src.k, err))) return s;
+    int sparse = src.k * sizeof(sparse_entry) * 2 <= (size_t)dim * sizeof(float);
+    if (sparse && (!(src.sparse = sparse_copy(d, src.k)) || !(src.cols = bcml__calloc((size_t)bs * src.k + 1, sizeof(uint32_t)))))
+        goto oom;
     if (uses_h1) {
         if (!(h1 = bcml__alloc((size_t)n * out, sizeof(float)))) goto oom;
         memcpy(h1, o->h1_outputs, (size_t)n * out * sizeof(float));
@@ -86,8 +195,9 @@ bcml_status bcml_train(bcml_model *m, const bcml_dataset *d, const bcml_train_op
                 goto done;
             }
         if (!(h1b = bcml__alloc((size_t)bs * out, sizeof(float)))) goto oom;
+        src.h1 = h1;
     }
-    if (!(xb = bcml__alloc((size_t)bs * dim, sizeof(float))) || !(yb = bcml__alloc((size_t)bs, sizeof(int32_t))) ||
+    if (!(xb = bcml__calloc((size_t)bs * dim, sizeof(float))) || !(yb = bcml__alloc((size_t)bs, sizeof(int32_t))) ||
         !(grad = bcml__alloc((size_t)bs * out, sizeof(float))) || !(perm = bcml__alloc((size_t)n, sizeof(int32_t))))
         goto oom;
     if ((s = bcml__model_reserve(m, bs, err))) goto done;
@@ -115,13 +225,7 @@ bcml_status bcml_train(bcml_model *m, const bcml_dataset *d, const bcml_train_op
             }
             int64_t start = (int64_t)b * bs;
             int B = (int)(n - start < bs ? n - start : bs);
-            for (int i = 0; i < B; i++) {
-                int64_t r = perm[start + i];
-                if (i + PREFETCH_AHEAD < B) prefetch_row(d->x + (int64_t)perm[start + i + PREFETCH_AHEAD] * dim, dim);
-                bcml_copy_floats(xb + (size_t)i * dim, d->x + r * dim, dim);
-                yb[i] = d->y[r];
-                if (h1b) bcml_copy_floats(h1b + (size_t)i * out, h1 + r * out, out);
-            }
+            gather(&src, perm + start, B, xb, yb, h1b);
             const float *logits = bcml__model_forward(m, xb, B, 1);
             for (int64_t i = 0; i < (int64_t)B * out; i++)
                 if (!isfinite(logits[i])) {
@@ -173,5 +277,7 @@ done:
     free(grad);
     free(yb);
     free(perm);
+    free((void *)src.sparse);
+    free(src.cols);
     return s;
 }

@@ -239,6 +239,46 @@ static void test_cnn_step(void) {
     free(x);
 }
 
+/* Mostly-zero rows (one-hot style) are gathered from a sparse copy; writing their zeros as -0 makes every entry
+ * count, which takes the dense copy: the two must train the same weights, bit for bit. Rows hold 1 to 4 entries,
+ * so padding and the clearing of a batch row's previous entries are both exercised; the last batch is short. */
+static void test_sparse_rows(void) {
+    enum { N = 301, D = 40 };
+    float *x = calloc(N * D, sizeof(float)), *xneg = malloc(N * D * sizeof(float));
+    int32_t *y = malloc(N * sizeof(int32_t));
+    float *h1 = malloc(N * 3 * sizeof(float));
+    bcml_rng rng;
+    bcml_rng_seed(&rng, 7, 1);
+    for (int i = 0; i < N; i++) {
+        int nz = 1 + (int)bcml_rng_below(&rng, 4);
+        for (int j = 0; j < nz; j++) x[i * D + bcml_rng_below(&rng, D)] = bcml_rng_uniform(&rng) * 4 - 2;
+        y[i] = (int32_t)bcml_rng_below(&rng, 3);
+        for (int c = 0; c < 3; c++) h1[i * 3 + c] = bcml_rng_uniform(&rng);
+    }
+    for (int i = 0; i < N * D; i++) xneg[i] = x[i] == 0.0f ? -0.0f : x[i];
+    bcml_train_opts o;
+    bcml_train_opts_init(&o);
+    o.epochs = 3; o.batch_size = 32; o.seed = 3; o.optimizer.lr = 0.1; o.optimizer.momentum = 0.9;
+    bcml_loss_opts_init(&o.loss, BCML_LOSS_NEW_ERROR_CROSS_ENTROPY);
+    o.loss.lambda_c = 0.5;
+    o.h1_outputs = h1;
+    bcml_model *m[2];
+    double loss[2][3];
+    for (int k = 0; k < 2; k++) {
+        CHECK_OK(bcml_model_create("{\"preset\":\"mlp\",\"input\":40,\"hidden\":[8],\"classes\":3}", 11, &m[k], &err));
+        CHECK_OK(bcml_train(m[k], &(bcml_dataset){N, D, k ? xneg : x, y, NULL}, &o, loss[k], NULL, &err));
+    }
+    CHECK(memcmp(bcml_model_params(m[0]), bcml_model_params(m[1]), bcml_model_param_count(m[0]) * sizeof(float)) == 0);
+    CHECK(memcmp(loss[0], loss[1], sizeof loss[0]) == 0 && loss[0][2] < loss[0][0]);
+    bcml_model_free(m[0]);
+    bcml_model_free(m[1]);
+    x[5 * D + 3] = NAN; /* found by the same pass that counts the entries */
+    CHECK_OK(bcml_model_create("{\"preset\":\"logreg\",\"input\":40,\"classes\":3}", 1, &m[0], &err));
+    CHECK_FAILS(bcml_train(m[0], &(bcml_dataset){N, D, x, y, NULL}, &o, NULL, NULL, &err), BCML_EINVAL, "feature 3 of instance 5 is NaN");
+    bcml_model_free(m[0]);
+    free(x); free(xneg); free(y); free(h1);
+}
+
 int main(void) {
     test_sgd();
     test_adam();
@@ -246,5 +286,6 @@ int main(void) {
     test_compatibility_training();
     test_cancel_and_errors();
     test_cnn_step();
+    test_sparse_rows();
     return check_report("train");
 }
