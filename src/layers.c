@@ -18,11 +18,11 @@ void linear_backward(float *dinp, float *dw, float *db, const float *dout, const
 }
 
 void relu_forward(float *out, const float *inp, int64_t n) {
-    for (int64_t i = 0; i < n; i++) out[i] = inp[i] > 0.0f ? inp[i] : 0.0f;
+    for (size_t i = 0; i < (size_t)n; i++) out[i] = inp[i] > 0.0f ? inp[i] : 0.0f; /* size_t: 32-bit in wasm */
 }
 
 void relu_backward(float *dinp, const float *dout, const float *out, int64_t n) {
-    for (int64_t i = 0; i < n; i++) dinp[i] = out[i] > 0.0f ? dout[i] : 0.0f;
+    for (size_t i = 0; i < (size_t)n; i++) dinp[i] = out[i] > 0.0f ? dout[i] : 0.0f;
 }
 
 /* dst[0..n) += src[0..n), lane by lane */
@@ -186,5 +186,5 @@ void dropout_forward(float *out, float *mask, const float *inp, int B, int D, in
 }
 
 void dropout_backward(float *dinp, const float *dout, const float *mask, int64_t n) {
-    for (int64_t i = 0; i < n; i++) dinp[i] = dout[i] * mask[i];
+    for (size_t i = 0; i < (size_t)n; i++) dinp[i] = dout[i] * mask[i];
 }

@@ -70,7 +70,7 @@ static double bce_logit(float z, float t) { return t * bcml_softplusf(-z) + (1.0
 /* ---------------------------------------------------------------- validation */
 
 static bcml_status check_finite(const float *a, int64_t count, int c, const char *what, bcml_error *err) {
-    for (int64_t i = 0; i < count; i++)
+    for (size_t i = 0; i < (size_t)count; i++)
         if (!isfinite(a[i]))
             return bcml__fail(err, BCML_EINVAL, "%s[%lld][%lld] is %s", what, (long long)(i / c), (long long)(i % c),
                               a[i] != a[i] ? "NaN" : "infinite");

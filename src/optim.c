@@ -62,7 +62,7 @@ void bcml__optimizer_step(bcml_optimizer *opt, float *p, const float *grads) {
     opt->t++;
     if (o->kind == BCML_OPT_SGD) {
         float lr = (float)o->lr, mom = (float)o->momentum, damp = 1.0f - (float)o->dampening;
-        for (int64_t i = 0; i < opt->n; i++) {
+        for (size_t i = 0; i < (size_t)opt->n; i++) {
             float g = grads[i];
             if (wd != 0.0f) g = g + wd * p[i];
             if (mom != 0.0f) {
@@ -79,7 +79,7 @@ void bcml__optimizer_step(bcml_optimizer *opt, float *p, const float *grads) {
     opt->b2t *= o->beta2;
     float step = (float)(o->lr / (1.0 - opt->b1t));
     float bc2_sqrt = (float)sqrt(1.0 - opt->b2t);
-    for (int64_t i = 0; i < opt->n; i++) {
+    for (size_t i = 0; i < (size_t)opt->n; i++) {
         float g = grads[i];
         if (wd != 0.0f) g = g + wd * p[i];
         opt->m[i] = b1 * opt->m[i] + (1.0f - b1) * g;

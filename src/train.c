@@ -227,7 +227,7 @@ bcml_status bcml_train(bcml_model *m, const bcml_dataset *d, const bcml_train_op
             int B = (int)(n - start < bs ? n - start : bs);
             gather(&src, perm + start, B, xb, yb, h1b);
             const float *logits = bcml__model_forward(m, xb, B, 1);
-            for (int64_t i = 0; i < (int64_t)B * out; i++)
+            for (size_t i = 0; i < (size_t)B * out; i++)
                 if (!isfinite(logits[i])) {
                     s = bcml__fail(err, BCML_EINVAL, "train: the model's outputs became non-finite at epoch %d, batch %d "
                                    "(training diverged; try a smaller learning rate)", e + 1, b + 1);

@@ -216,18 +216,21 @@ async function startSweep() {
   }
 }
 
-let pending = false;
+// partial results are drawn at most twice a second: each drawing takes the main thread from the sweep's workers
+const RENDER_EVERY_MS = 500;
+let pending = false, lastRender = 0;
 function scheduleRender() {
   if (pending) return;
   pending = true;
-  requestAnimationFrame(() => {
+  setTimeout(() => requestAnimationFrame(() => {
     pending = false;
+    lastRender = performance.now();
     if (!S.handle) return; /* the sweep has ended: its final summary is in place */
     // points appear as they finish: a summary of what exists so far
     const partial = S.bcml.sweepSummary([...S.view.evaluations.values()], { constraint: S.config?.recommend ?? '' });
     partial.complete = false;
     showAnalysis(partial, S.view.evaluations);
-  });
+  }), Math.max(0, lastRender + RENDER_EVERY_MS - performance.now()));
 }
 
 // ---------------------------------------------------------------- rendering
