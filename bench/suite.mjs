@@ -21,7 +21,7 @@ import { openBrowser } from '../tests/node/lib/browser.mjs';
 const root = resolve(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
 const reps = quick ? 1 : 3;
-const cheapReps = quick ? 1 : 2; // bcml native and in Node run twice a repetition: seconds each, and the VM is noisy
+const cheapReps = quick ? 1 : 3; // bcml native and in Node run 3 times a repetition: seconds each, and the VM is noisy
 const bin = join(root, 'build/bcml'), work = mkdtempSync(join(tmpdir(), 'bcml-bench-'));
 const peerPy = join(root, 'build/peerenv/bin/python'), peerEnv = { ...process.env, PYTHONPATH: join(root, 'bench/peer/shim') };
 const ds = (p) => join(root, 'build/datasets', p);
