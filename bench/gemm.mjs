@@ -24,11 +24,13 @@ function wasmGemm(b, shapes, minTime) {
   return out;
 }
 
-/** Rows { shape, native, simd, scalar } in GFLOP/s, the native build's instruction set, and the ceiling
- * (8 FLOP/cycle at the reported clock: one 4-lane multiply and one add per cycle). */
+/** Rows { shape, native, simd, scalar } in GFLOP/s, the native build's instruction set, the clock (MHz, measured
+ * by the native bench where it can, else as the OS reports it) and the ceiling at that clock (8 FLOP/cycle: one
+ * 4-lane multiply and one add per cycle). */
 export function gemmTable(root, simd, scalar, minTime) {
-  const { isa, gflops: native } = JSON.parse(execFileSync(join(root, 'build/bcml_gemm_bench'), [String(minTime)], { encoding: 'utf8' }));
+  const { isa, mhz, gflops: native } = JSON.parse(execFileSync(join(root, 'build/bcml_gemm_bench'), [String(minTime)], { encoding: 'utf8' }));
   const shapes = Object.keys(native).map((k) => k.split('x').map(Number));
   const s = wasmGemm(simd, shapes, minTime), sc = wasmGemm(scalar, shapes, minTime);
-  return { isa, ceiling: (8 * cpuMHz()) / 1000, rows: Object.keys(native).map((k) => ({ shape: k, native: native[k], simd: s[k], scalar: sc[k] })) };
+  const clock = mhz > 0 ? { mhz, how: 'measured' } : { mhz: cpuMHz(), how: 'reported' };
+  return { isa, clock, ceiling: (8 * clock.mhz) / 1000, rows: Object.keys(native).map((k) => ({ shape: k, native: native[k], simd: s[k], scalar: sc[k] })) };
 }

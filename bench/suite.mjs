@@ -300,7 +300,8 @@ out.push('## Scaling', '', `Native, 1 job, case 1's model at ${quick ? 2 : 5} ep
 const wide = gemm.isa === 'avx' ? 2 : 1; // AVX's 8 lanes do twice the work of 4 per instruction
 out.push('## Kernels', '', `float32 GEMM, GFLOP/s on one thread. SIMD without FMA (wasm SIMD128 has none, and bcml uses none natively either,`
   + ` so that every build gives the same bits): 128-bit vectors do 8 FLOP per cycle with one multiply and one add port, 16 with two of each —`
-  + ` ${gemm.ceiling.toFixed(1)} or ${(2 * gemm.ceiling).toFixed(1)} GFLOP/s at the reported (nominal) clock; figures above it mean the core boosts.`
+  + ` ${gemm.ceiling.toFixed(1)} or ${(2 * gemm.ceiling).toFixed(1)} GFLOP/s at the ${gemm.clock.how} clock of ${gemm.clock.mhz.toFixed(0)} MHz`
+  + (gemm.clock.how === 'measured' ? ` (a chain of dependent integer adds, one a cycle, timed just before the GEMMs; the OS reports ${cpuMHz().toFixed(0)} MHz, the nominal clock).` : '.')
   + ` The native build here is ${gemm.isa}${wide > 1 ? `: 8-lane vectors, so its ceiling with two of each port is ${(2 * wide * gemm.ceiling).toFixed(1)} GFLOP/s` : ''};`
   + ' each output element sums its products in the same order in every build, so the width changes the speed, never the bits.', '',
   `| shape (MxNxK) | native (${gemm.isa}) | wasm SIMD | wasm scalar | SIMD / native | native / its ceiling | SIMD / 16-FLOP ceiling |`, '|---|---|---|---|---|---|---|',
