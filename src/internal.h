@@ -21,6 +21,8 @@ bcml_status bcml__fail(bcml_error *err, bcml_status code, const char *fmt, ...)
 #endif
 void *bcml__alloc(size_t count, size_t size);
 void *bcml__calloc(size_t count, size_t size);
+/* bcml__alloc for a large array read at random (freed with free): on Linux, 2 MB pages where the kernel allows them */
+void *bcml__alloc_large(size_t count, size_t size);
 void *bcml__realloc(void *p, size_t count, size_t size);
 
 /* PCG32 (O'Neill): small, fast, and the same sequence on every platform. */

@@ -91,7 +91,7 @@ static bcml_status scan_rows(const bcml_dataset *d, size_t *k, bcml_error *err) 
 /* [n, k] entries of the rows (see sparse_entry), or NULL when out of memory. */
 static sparse_entry *sparse_copy(const bcml_dataset *d, size_t k) {
     size_t n = (size_t)d->n, dim = (size_t)d->dim;
-    sparse_entry *e = bcml__alloc(n * k + 1, sizeof *e); /* + 1: the last row's spare write */
+    sparse_entry *e = bcml__alloc_large(n * k + 1, sizeof *e); /* + 1: the last row's spare write */
     for (size_t r = 0; e && r < n; r++) {
         const float *x = d->x + r * dim;
         sparse_entry *row = e + r * k;
