@@ -99,8 +99,10 @@ static int h1_outputs(const cJSON *jh1, const cJSON *train_spec, const cli_data 
         int64_t from = 0, to = train->n;
         int rows_of_train = dj ? cli_same_rows(dj, train_spec, "h1.train.data", train->n, &from, &to, e) : 1;
         if (rows_of_train < 0) return 1;
-        if (!rows_of_train && cli_load_data(dj, "h1.train.data", train->encoder, &d, e)) return 1; /* encoded as the sweep's data */
-        if (!rows_of_train) to = d.n;
+        if (!rows_of_train) {
+            if (cli_load_data(dj, "h1.train.data", train->encoder, &d, e)) return 1; /* encoded as the sweep's data */
+            to = d.n;
+        }
         if (cli_load_model(tr, "model", "-", o.seed, &h1, e)) { cli_free_data(&d); return 1; }
         bcml_loss_opts_init(&o.loss, bcml_model_output_size(h1) == 1 ? BCML_LOSS_BCE : BCML_LOSS_CROSS_ENTROPY);
         const cli_data *use = rows_of_train ? train : &d;
