@@ -16,6 +16,7 @@
 #define MC 64
 #define KC 256
 #define NC 512
+#define DIRECT_M 32
 
 /* per thread, so native sweeps can run models in parallel threads */
 static _Thread_local float pack_a[MC * KC];
@@ -78,55 +79,12 @@ static void pack_b_block(int tb, const float *B, int ldb, int k0, int kc, int j0
     }
 }
 
-/* C[mr,nr] = (add ? C : 0) + pa-panel @ pb-panel over kc */
-static void micro_kernel(int kc, const float *pa, const float *pb, float *C, int ldc, int mr, int nr, int add) {
-    enum { W = BCML_VW };
-    vfw c00 = vfw_splat(0.0f), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-    for (int k = 0; k < kc; k++) {
-        vfw b0 = vfw_load(pb), b1 = vfw_load(pb + W);
-        vfw a;
-        a = vfw_splat(pa[0]); c00 = vfw_add(c00, vfw_mul(a, b0)); c01 = vfw_add(c01, vfw_mul(a, b1));
-        a = vfw_splat(pa[1]); c10 = vfw_add(c10, vfw_mul(a, b0)); c11 = vfw_add(c11, vfw_mul(a, b1));
-        a = vfw_splat(pa[2]); c20 = vfw_add(c20, vfw_mul(a, b0)); c21 = vfw_add(c21, vfw_mul(a, b1));
-        a = vfw_splat(pa[3]); c30 = vfw_add(c30, vfw_mul(a, b0)); c31 = vfw_add(c31, vfw_mul(a, b1));
-        pa += MR;
-        pb += NR;
-    }
-    if (mr == MR && nr == NR) {
-        vfw acc[8] = {c00, c01, c10, c11, c20, c21, c30, c31};
-        for (int r = 0; r < MR; r++) {
-            float *row = C + (size_t)r * ldc;
-            if (add) {
-                vfw_store(row, vfw_add(vfw_load(row), acc[2 * r]));
-                vfw_store(row + W, vfw_add(vfw_load(row + W), acc[2 * r + 1]));
-            } else {
-                vfw_store(row, acc[2 * r]);
-                vfw_store(row + W, acc[2 * r + 1]);
-            }
-        }
-        return;
-    }
-    float t[MR * NR];
-    vfw_store(t + 0 * W, c00); vfw_store(t + 1 * W, c01); vfw_store(t + 2 * W, c10); vfw_store(t + 3 * W, c11);
-    vfw_store(t + 4 * W, c20); vfw_store(t + 5 * W, c21); vfw_store(t + 6 * W, c30); vfw_store(t + 7 * W, c31);
-    for (int r = 0; r < mr; r++)
-        for (int j = 0; j < nr; j++) {
-            float *c = C + (size_t)r * ldc + j;
-            *c = add ? *c + t[r * NR + j] : t[r * NR + j];
-        }
-}
-
-/* sum of the four lanes, in one fixed order for every build */
-static inline float hsum(vf4 v) {
-    float t[4];
-    vf4_store(t, v);
-    return (t[0] + t[1]) + (t[2] + t[3]);
-}
-
 #if defined(__GNUC__)
 #define BCML_ALWAYS_INLINE inline __attribute__((always_inline))
+#define BCML_NOINLINE __attribute__((noinline))
 #else
 #define BCML_ALWAYS_INLINE inline
+#define BCML_NOINLINE
 #endif
 
 /* f(n, ...) with n (1 to 4) as a literal, so the inlined body is unrolled for that many rows or columns */
@@ -137,6 +95,56 @@ static inline float hsum(vf4 v) {
     case 3: f(3, __VA_ARGS__); break;                    \
     default: f(4, __VA_ARGS__); break;                   \
     }
+
+/* C[R, nr] = (add ? C : 0) + pa-panel @ (V vectors of B's rows, bs floats apart) over kc, nr <= V * W.
+ * R and V are literals, so an edge tile computes only its rows and vectors; b is a packed panel (bs = NR) or
+ * B itself (bs = ldb). */
+static BCML_ALWAYS_INLINE void tile(const int R, const int V, int kc, const float *pa, const float *b, size_t bs,
+                                    float *C, int ldc, int nr, int add) {
+    enum { W = BCML_VW };
+    vfw acc[MR][2];
+    for (int r = 0; r < R; r++)
+        for (int v = 0; v < V; v++) acc[r][v] = vfw_splat(0.0f);
+    for (int k = 0; k < kc; k++, pa += MR, b += bs) {
+        vfw bv[2];
+        for (int v = 0; v < V; v++) bv[v] = vfw_load(b + v * W);
+        for (int r = 0; r < R; r++) {
+            vfw a = vfw_splat(pa[r]);
+            for (int v = 0; v < V; v++) acc[r][v] = vfw_add(acc[r][v], vfw_mul(a, bv[v]));
+        }
+    }
+    for (int r = 0; r < R; r++)
+        for (int v = 0; v < V; v++) {
+            float *c = C + (size_t)r * ldc + v * W;
+            if (nr >= (v + 1) * W) {
+                vfw_store(c, add ? vfw_add(vfw_load(c), acc[r][v]) : acc[r][v]);
+                continue;
+            }
+            float t[W];
+            vfw_store(t, acc[r][v]);
+            for (int j = 0; j < nr - v * W; j++) c[j] = add ? c[j] + t[j] : t[j];
+        }
+}
+/* one function per tile shape, called through a table: inlined (by clang, or by V8 for a direct call) into one
+ * function, wasm's tile loops ran 1.6x slower */
+#define TILE_FN(R, V)                                                                                         \
+    static BCML_NOINLINE void tile_##R##_##V(int kc, const float *pa, const float *b, size_t bs, float *C, int ldc, \
+                                             int nr, int add) { tile(R, V, kc, pa, b, bs, C, ldc, nr, add); }
+TILE_FN(1, 1) TILE_FN(2, 1) TILE_FN(3, 1) TILE_FN(4, 1) TILE_FN(1, 2) TILE_FN(2, 2) TILE_FN(3, 2) TILE_FN(4, 2)
+typedef void (*tile_fn)(int, const float *, const float *, size_t, float *, int, int, int);
+static const tile_fn tiles[2][MR] = {{tile_1_1, tile_2_1, tile_3_1, tile_4_1}, {tile_1_2, tile_2_2, tile_3_2, tile_4_2}};
+
+static inline void micro_kernel(int kc, const float *pa, const float *b, size_t bs, float *C, int ldc, int mr, int nr, int add) {
+    if (mr == MR && nr == NR) tile(MR, 2, kc, pa, b, bs, C, ldc, nr, add); /* inline: most tiles are full */
+    else tiles[nr > BCML_VW][mr - 1](kc, pa, b, bs, C, ldc, nr, add);
+}
+
+/* sum of the four lanes, in one fixed order for every build */
+static inline float hsum(vf4 v) {
+    float t[4];
+    vf4_store(t, v);
+    return (t[0] + t[1]) + (t[2] + t[3]);
+}
 
 /* C[i,j] = dot(A row i, B row j) for few columns (a linear layer's forward with 1-4 outputs): the
  * packed kernel would waste most of its 8 columns and copy all of A first. Each dot keeps 8 partial
@@ -233,21 +241,27 @@ void bcml_gemm(int ta, int tb, int M, int N, int K, const float *A, int lda, con
      * how many rows share the call */
     if (!ta && tb && N <= 4) { WITH_CONSTANT_1_TO_4(N, rows_dot_n, M, K, A, lda, B, ldb, C, ldc, accumulate); return; }
     if (ta && !tb && M <= 4) { WITH_CONSTANT_1_TO_4(M, few_rows_t_m, N, K, A, lda, B, ldb, C, ldc, accumulate); return; }
+    /* B read in place, not packed, when few row panels reuse it (copying it would cost more than it saves);
+     * only a last panel narrower than NR is packed, so reads stay inside B */
+    int direct = !tb && M <= DIRECT_M;
     for (int jc = 0; jc < N; jc += NC) {
         int nc = N - jc < NC ? N - jc : NC;
+        int full = direct ? nc - nc % NR : 0;
         for (int pc = 0; pc < K; pc += KC) {
             int kc = K - pc < KC ? K - pc : KC;
             int add = accumulate || pc > 0;
-            pack_b_block(tb, B, ldb, pc, kc, jc, nc, pack_b);
+            if (full < nc) pack_b_block(tb, B, ldb, pc, kc, jc + full, nc - full, pack_b);
             for (int ic = 0; ic < M; ic += MC) {
                 int mc = M - ic < MC ? M - ic : MC;
                 pack_a_block(ta, A, lda, ic, mc, pc, kc, pack_a);
                 for (int jr = 0; jr < nc; jr += NR) {
                     int nr = nc - jr < NR ? nc - jr : NR;
+                    const float *b = jr < full ? B + (size_t)pc * ldb + jc + jr : pack_b + (size_t)(jr - full) * kc;
+                    size_t bs = jr < full ? (size_t)ldb : NR;
                     for (int ir = 0; ir < mc; ir += MR) {
                         int mr = mc - ir < MR ? mc - ir : MR;
-                        micro_kernel(kc, pack_a + (size_t)ir * kc, pack_b + (size_t)jr * kc,
-                                     C + (size_t)(ic + ir) * ldc + jc + jr, ldc, mr, nr, add);
+                        micro_kernel(kc, pack_a + (size_t)ir * kc, b, bs, C + (size_t)(ic + ir) * ldc + jc + jr, ldc, mr,
+                                     nr, add);
                     }
                 }
             }

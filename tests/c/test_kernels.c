@@ -72,7 +72,9 @@ static void test_gemm(void) {
     const int sizes[][3] = {{1, 1, 1}, {3, 5, 7}, {4, 8, 16}, {13, 17, 29}, {64, 10, 50}, {70, 33, 300},
                             {5, 530, 9}, {129, 9, 513}, {2, 3, 0},
                             /* the skinny paths: 1-4 outputs (pairs of rows, tails), 1-4 weight-gradient rows */
-                            {7, 2, 105}, {6, 1, 9}, {5, 3, 12}, {9, 4, 105}, {2, 105, 754}, {1, 70, 33}, {4, 105, 20}};
+                            {7, 2, 105}, {6, 1, 9}, {5, 3, 12}, {9, 4, 105}, {2, 105, 754}, {1, 70, 33}, {4, 105, 20},
+                            /* B read in place (few rows): narrow last panels of either vector count, KC blocks */
+                            {10, 50, 300}, {3, 29, 40}, {33, 45, 20}, {6, 530, 11}};
     for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++)
         for (int ta = 0; ta < 2; ta++)
             for (int tb = 0; tb < 2; tb++)
