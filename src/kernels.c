@@ -31,9 +31,15 @@ static void pack_a_block(int ta, const float *A, int lda, int i0, int mc, int k0
             for (int k = 0; k < kc; k++, pa += MR) vf4_store(pa, vf4_load(A + (size_t)(k0 + k) * lda + i0 + p));
             continue;
         }
-        if (p + MR <= mc) { /* a full panel: MR rows read side by side */
+        if (p + MR <= mc) { /* a full panel: MR rows read side by side, 4 x 4 blocks transposed */
             const float *r0 = A + (size_t)(i0 + p) * lda + k0, *r1 = r0 + lda, *r2 = r1 + lda, *r3 = r2 + lda;
-            for (int k = 0; k < kc; k++, pa += MR) {
+            int k = 0;
+            for (; k + 4 <= kc; k += 4, pa += 4 * MR) {
+                vf4 a0 = vf4_load(r0 + k), a1 = vf4_load(r1 + k), a2 = vf4_load(r2 + k), a3 = vf4_load(r3 + k);
+                vf4_transpose4(a0, a1, a2, a3);
+                vf4_store(pa, a0); vf4_store(pa + 4, a1); vf4_store(pa + 8, a2); vf4_store(pa + 12, a3);
+            }
+            for (; k < kc; k++, pa += MR) {
                 pa[0] = r0[k]; pa[1] = r1[k]; pa[2] = r2[k]; pa[3] = r3[k];
             }
             continue;
@@ -61,9 +67,19 @@ static void pack_b_block(int tb, const float *B, int ldb, int k0, int kc, int j0
             continue;
         }
         if (q + NR <= nc) { /* a full panel of op(B) = B^T: each of its columns is a contiguous row of B */
-            for (int j = 0; j < NR; j++) {
-                const float *src = B + (size_t)(j0 + q + j) * ldb + k0;
-                for (int k = 0; k < kc; k++) pb[(size_t)k * NR + j] = src[k];
+            for (int j = 0; j < NR; j += 4) {
+                const float *s0 = B + (size_t)(j0 + q + j) * ldb + k0, *s1 = s0 + ldb, *s2 = s1 + ldb, *s3 = s2 + ldb;
+                int k = 0;
+                for (; k + 4 <= kc; k += 4) { /* 4 columns x 4 k at a time, transposed in registers */
+                    vf4 b0 = vf4_load(s0 + k), b1 = vf4_load(s1 + k), b2 = vf4_load(s2 + k), b3 = vf4_load(s3 + k);
+                    vf4_transpose4(b0, b1, b2, b3);
+                    float *d = pb + (size_t)k * NR + j;
+                    vf4_store(d, b0); vf4_store(d + NR, b1); vf4_store(d + 2 * NR, b2); vf4_store(d + 3 * NR, b3);
+                }
+                for (; k < kc; k++) {
+                    float *d = pb + (size_t)k * NR + j;
+                    d[0] = s0[k]; d[1] = s1[k]; d[2] = s2[k]; d[3] = s3[k];
+                }
             }
             pb += (size_t)kc * NR;
             continue;

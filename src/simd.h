@@ -2,7 +2,8 @@
  * widest vector (vfw) for kernels whose lanes are independent outputs.
  *
  * wasm SIMD128 when compiling with -msimd128, SSE2 on x86 (vfw 8-wide where the compiler targets AVX), NEON
- * on ARM, otherwise a plain struct that the scalar build uses. Only lane-wise add and mul are offered: every lane does exactly what a scalar loop
+ * on ARM, otherwise a plain struct that the scalar build uses. Only lane-wise add and mul (and a 4x4 transpose, which
+ * only moves values) are offered: every lane does exactly what a scalar loop
  * would do, in the same order, so all builds produce bit-identical results (no FMA: builds use
  * -ffp-contract=off and no instruction set here fuses).
  */
@@ -18,6 +19,13 @@ typedef v128_t vf4;
 #define vf4_splat(x) wasm_f32x4_splat(x)
 #define vf4_add(a, b) wasm_f32x4_add((a), (b))
 #define vf4_mul(a, b) wasm_f32x4_mul((a), (b))
+#define vf4_transpose4(r0, r1, r2, r3)                                                                     \
+    do {                                                                                                   \
+        v128_t t0_ = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1_ = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);  \
+        v128_t t2_ = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3_ = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);  \
+        r0 = wasm_i32x4_shuffle(t0_, t2_, 0, 1, 4, 5); r1 = wasm_i32x4_shuffle(t0_, t2_, 2, 3, 6, 7);       \
+        r2 = wasm_i32x4_shuffle(t1_, t3_, 0, 1, 4, 5); r3 = wasm_i32x4_shuffle(t1_, t3_, 2, 3, 6, 7);       \
+    } while (0)
 
 #elif (defined(__SSE2__) || defined(_M_X64)) && !defined(BCML_NO_SIMD)
 #include <emmintrin.h>
@@ -28,6 +36,7 @@ typedef __m128 vf4;
 #define vf4_splat(x) _mm_set1_ps(x)
 #define vf4_add(a, b) _mm_add_ps((a), (b))
 #define vf4_mul(a, b) _mm_mul_ps((a), (b))
+#define vf4_transpose4(r0, r1, r2, r3) _MM_TRANSPOSE4_PS(r0, r1, r2, r3)
 
 #elif defined(__ARM_NEON) && !defined(BCML_NO_SIMD)
 #include <arm_neon.h>
@@ -51,6 +60,16 @@ static inline vf4 vf4_add(vf4 a, vf4 b) {
 static inline vf4 vf4_mul(vf4 a, vf4 b) {
     vf4 r = {{a.v[0] * b.v[0], a.v[1] * b.v[1], a.v[2] * b.v[2], a.v[3] * b.v[3]}}; return r;
 }
+#endif
+
+#ifndef vf4_transpose4 /* NEON and scalar: through memory */
+#define vf4_transpose4(r0, r1, r2, r3)                                                                     \
+    do {                                                                                                   \
+        float m_[16], t_[16];                                                                              \
+        vf4_store(m_, r0); vf4_store(m_ + 4, r1); vf4_store(m_ + 8, r2); vf4_store(m_ + 12, r3);            \
+        for (int i_ = 0; i_ < 16; i_++) t_[i_] = m_[(i_ & 3) * 4 + (i_ >> 2)];                           \
+        r0 = vf4_load(t_); r1 = vf4_load(t_ + 4); r2 = vf4_load(t_ + 8); r3 = vf4_load(t_ + 12);           \
+    } while (0)
 #endif
 
 /* vfw: the widest vector of the build (8 lanes with AVX, otherwise vf4) for kernels whose lanes are
