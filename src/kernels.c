@@ -24,73 +24,58 @@ static _Thread_local float pack_b[KC * NC];
 
 const char *bcml_simd_name(void) { return BCML_WIDE_NAME; }
 
+/* zeros standing in for the rows past a matrix's edge, so an edge panel is packed like a full one */
+static const float zero_row[KC];
+
+/* d[k * stride + r] = s[r][k] for r < 4, k < kc: 4 x 4 blocks transposed in registers */
+static inline void pack_4_rows(const float *s0, const float *s1, const float *s2, const float *s3, int kc, float *d,
+                               size_t stride) {
+    int k = 0;
+    for (; k + 4 <= kc; k += 4, d += 4 * stride) {
+        vf4 r0 = vf4_load(s0 + k), r1 = vf4_load(s1 + k), r2 = vf4_load(s2 + k), r3 = vf4_load(s3 + k);
+        vf4_transpose4(r0, r1, r2, r3);
+        vf4_store(d, r0); vf4_store(d + stride, r1); vf4_store(d + 2 * stride, r2); vf4_store(d + 3 * stride, r3);
+    }
+    for (; k < kc; k++, d += stride) {
+        d[0] = s0[k]; d[1] = s1[k]; d[2] = s2[k]; d[3] = s3[k];
+    }
+}
+
 /* pa[p][k][r] = op(A)[i0 + p*MR + r, k0 + k], zero outside the block */
 static void pack_a_block(int ta, const float *A, int lda, int i0, int mc, int k0, int kc, float *pa) {
-    for (int p = 0; p < mc; p += MR) {
-        if (p + MR <= mc && ta) { /* a full panel of op(A) = A^T: MR contiguous floats per k */
-            for (int k = 0; k < kc; k++, pa += MR) vf4_store(pa, vf4_load(A + (size_t)(k0 + k) * lda + i0 + p));
-            continue;
-        }
-        if (p + MR <= mc) { /* a full panel: MR rows read side by side, 4 x 4 blocks transposed */
-            const float *r0 = A + (size_t)(i0 + p) * lda + k0, *r1 = r0 + lda, *r2 = r1 + lda, *r3 = r2 + lda;
-            int k = 0;
-            for (; k + 4 <= kc; k += 4, pa += 4 * MR) {
-                vf4 a0 = vf4_load(r0 + k), a1 = vf4_load(r1 + k), a2 = vf4_load(r2 + k), a3 = vf4_load(r3 + k);
-                vf4_transpose4(a0, a1, a2, a3);
-                vf4_store(pa, a0); vf4_store(pa + 4, a1); vf4_store(pa + 8, a2); vf4_store(pa + 12, a3);
-            }
-            for (; k < kc; k++, pa += MR) {
-                pa[0] = r0[k]; pa[1] = r1[k]; pa[2] = r2[k]; pa[3] = r3[k];
-            }
-            continue;
-        }
-        for (int k = 0; k < kc; k++) {
-            for (int r = 0; r < MR; r++) {
-                int i = p + r;
-                float v = 0.0f;
-                if (i < mc) v = ta ? A[(size_t)(k0 + k) * lda + i0 + i] : A[(size_t)(i0 + i) * lda + k0 + k];
-                *pa++ = v;
-            }
+    for (int p = 0; p < mc; p += MR, pa += (size_t)kc * MR) {
+        if (!ta) { /* MR rows of A read side by side */
+            const float *r[MR];
+            for (int q = 0; q < MR; q++) r[q] = p + q < mc ? A + (size_t)(i0 + p + q) * lda + k0 : zero_row;
+            pack_4_rows(r[0], r[1], r[2], r[3], kc, pa, MR);
+        } else if (p + MR <= mc) { /* a full panel of op(A) = A^T: MR contiguous floats per k */
+            for (int k = 0; k < kc; k++) vf4_store(pa + (size_t)k * MR, vf4_load(A + (size_t)(k0 + k) * lda + i0 + p));
+        } else {
+            for (int k = 0; k < kc; k++)
+                for (int q = 0; q < MR; q++) pa[(size_t)k * MR + q] = p + q < mc ? A[(size_t)(k0 + k) * lda + i0 + p + q] : 0.0f;
         }
     }
 }
 
 /* pb[q][k][j] = op(B)[k0 + k, j0 + q*NR + j], zero outside the block */
 static void pack_b_block(int tb, const float *B, int ldb, int k0, int kc, int j0, int nc, float *pb) {
-    for (int q = 0; q < nc; q += NR) {
-        if (q + NR <= nc && !tb) { /* a full panel: NR contiguous floats of each row */
-            for (int k = 0; k < kc; k++, pb += NR) {
-                const float *src = B + (size_t)(k0 + k) * ldb + j0 + q;
-                vfw_store(pb, vfw_load(src));
-                vfw_store(pb + BCML_VW, vfw_load(src + BCML_VW));
-            }
-            continue;
-        }
-        if (q + NR <= nc) { /* a full panel of op(B) = B^T: each of its columns is a contiguous row of B */
+    for (int q = 0; q < nc; q += NR, pb += (size_t)kc * NR) {
+        if (tb) { /* op(B) = B^T: each column is a contiguous row of B, 4 of them at a time */
             for (int j = 0; j < NR; j += 4) {
-                const float *s0 = B + (size_t)(j0 + q + j) * ldb + k0, *s1 = s0 + ldb, *s2 = s1 + ldb, *s3 = s2 + ldb;
-                int k = 0;
-                for (; k + 4 <= kc; k += 4) { /* 4 columns x 4 k at a time, transposed in registers */
-                    vf4 b0 = vf4_load(s0 + k), b1 = vf4_load(s1 + k), b2 = vf4_load(s2 + k), b3 = vf4_load(s3 + k);
-                    vf4_transpose4(b0, b1, b2, b3);
-                    float *d = pb + (size_t)k * NR + j;
-                    vf4_store(d, b0); vf4_store(d + NR, b1); vf4_store(d + 2 * NR, b2); vf4_store(d + 3 * NR, b3);
-                }
-                for (; k < kc; k++) {
-                    float *d = pb + (size_t)k * NR + j;
-                    d[0] = s0[k]; d[1] = s1[k]; d[2] = s2[k]; d[3] = s3[k];
-                }
+                const float *r[4];
+                for (int t = 0; t < 4; t++) r[t] = q + j + t < nc ? B + (size_t)(j0 + q + j + t) * ldb + k0 : zero_row;
+                pack_4_rows(r[0], r[1], r[2], r[3], kc, pb + j, NR);
             }
-            pb += (size_t)kc * NR;
-            continue;
-        }
-        for (int k = 0; k < kc; k++) {
-            for (int j = 0; j < NR; j++) {
-                int col = q + j;
-                float v = 0.0f;
-                if (col < nc) v = tb ? B[(size_t)(j0 + col) * ldb + k0 + k] : B[(size_t)(k0 + k) * ldb + j0 + col];
-                *pb++ = v;
+        } else if (q + NR <= nc) { /* a full panel: NR contiguous floats of each row */
+            for (int k = 0; k < kc; k++) {
+                const float *src = B + (size_t)(k0 + k) * ldb + j0 + q;
+                vfw_store(pb + (size_t)k * NR, vfw_load(src));
+                vfw_store(pb + (size_t)k * NR + BCML_VW, vfw_load(src + BCML_VW));
             }
+        } else {
+            for (int k = 0; k < kc; k++)
+                for (int j = 0; j < NR; j++)
+                    pb[(size_t)k * NR + j] = q + j < nc ? B[(size_t)(k0 + k) * ldb + j0 + q + j] : 0.0f;
         }
     }
 }
