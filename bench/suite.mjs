@@ -304,8 +304,11 @@ out.push('## Kernels', '', `float32 GEMM, GFLOP/s on one thread. SIMD without FM
   + (gemm.clock.how === 'measured' ? ` (a chain of dependent integer adds, one a cycle, timed just before the GEMMs; the OS reports ${cpuMHz().toFixed(0)} MHz, the nominal clock).` : '.')
   + ` The native build here is ${gemm.isa}${wide > 1 ? `: 8-lane vectors, so its ceiling with two of each port is ${(2 * wide * gemm.ceiling).toFixed(1)} GFLOP/s` : ''};`
   + ' each output element sums its products in the same order in every build, so the width changes the speed, never the bits.', '',
-  `| shape (MxNxK) | native (${gemm.isa}) | wasm SIMD | wasm scalar | SIMD / native | native / its ceiling | SIMD / 16-FLOP ceiling |`, '|---|---|---|---|---|---|---|',
-  ...gemm.rows.map((r) => `| ${r.shape} | ${r.native.toFixed(2)} | ${r.simd.toFixed(2)} | ${r.scalar.toFixed(2)} | ${(r.simd / r.native).toFixed(2)} | ${(r.native / (2 * wide * gemm.ceiling)).toFixed(2)} | ${(r.simd / (2 * gemm.ceiling)).toFixed(2)} |`), '');
+  'op: N uses a matrix as stored, T its transpose (the layers\' calls: a linear forward multiplies by the weights transposed).', '',
+  `| layer | op | shape (MxNxK) | native (${gemm.isa}) | wasm SIMD | wasm scalar | SIMD / native | native / its ceiling | SIMD / 16-FLOP ceiling |`, '|---|---|---|---|---|---|---|---|---|',
+  ...gemm.rows.map((r) => `| ${r.layer} | ${r.op} | ${r.shape} | ${r.native.toFixed(2)} | ${r.simd.toFixed(2)} | ${r.scalar.toFixed(2)} | ${(r.simd / r.native).toFixed(2)} | ${(r.native / (2 * wide * gemm.ceiling)).toFixed(2)} | ${(r.simd / (2 * gemm.ceiling)).toFixed(2)} |`),
+  '', 'The Adult model\'s layer has 2 outputs: its forward is 2 dot products of 105 floats per row and its weight gradient 2 rows,'
+  + ' bound by loads and reductions rather than by the arithmetic ceiling.', '');
 writeFileSync(join(root, 'docs/benchmarks.md'), `${out.join('\n')}\n`);
 writeFileSync(join(root, 'docs/benchmarks.svg'), bars({ title: 'Seconds per case (log scale; lower is better)', y: { label: 'seconds' },
   groups: results.cases.map((c) => ({ name: c.short, bars: SYSTEMS.filter(([k]) => c.times[k]?.length).map(([k, label]) => ({ name: label, value: median(c.times[k]), spread: [Math.min(...c.times[k]), Math.max(...c.times[k])] })) })) }));

@@ -137,7 +137,7 @@ export class Bcml {
     classNames: string[]; featureNames: string[]; encoding: object; slices: SliceColumn[] };
   readArray(format: 'npy' | 'npz' | 'idx', bytes: Uint8Array, options?: { member?: string; name?: string }): { shape: number[]; data: Float32Array; integer: boolean };
   thumbnail(pixels: Floats, options: { channels?: 1 | 3; height: number; width: number; scale?: number; lo?: number; hi?: number }): Uint8Array;
-  gemm(M: number, N: number, K: number, A: Floats, B: Floats): Float32Array;
+  gemm(M: number, N: number, K: number, A: Floats, B: Floats, options?: { transA?: boolean; transB?: boolean }): Float32Array;
   sweep(config: SweepConfig, data: {
     train: SweepSet; test: SweepSet;
     h1: { model: Model | Uint8Array } | { outputsTrain: Floats; outputsTest: Floats; probabilities?: boolean };

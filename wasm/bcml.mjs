@@ -318,11 +318,12 @@ export class Bcml {
     });
   }
 
-  /** C = A @ B for float32 [M,K] x [K,N] (the benchmark's kernel). */
-  gemm(M, N, K, A, B) {
+  /** C[M,N] = op(A) @ op(B) in float32 (the benchmark's kernel): A is [M,K], or [K,M] with transA; B is [K,N],
+   * or [N,K] with transB. */
+  gemm(M, N, K, A, B, { transA = false, transB = false } = {}) {
     return this._scoped((a) => {
       const c = a.buf(4 * M * N);
-      this.x.bw_gemm(M, N, K, a.in(f32(A)), a.in(f32(B)), c);
+      this.x.bw_gemm(transA ? 1 : 0, transB ? 1 : 0, M, N, K, a.in(f32(A)), a.in(f32(B)), c);
       return new Float32Array(this.x.memory.buffer, c, M * N).slice();
     });
   }

@@ -408,7 +408,7 @@ EXPORT int bw_png(const float *px, int channels, int h, int w, int scale, float 
     return s;
 }
 
-/* C[M,N] = A[M,K] @ B[K,N], for the benchmark. */
-EXPORT void bw_gemm(int M, int N, int K, const float *A, const float *B, float *C) {
-    bcml_gemm(0, 0, M, N, K, A, K, B, N, C, N, 0);
+/* C[M,N] = op(A) @ op(B) (A stored [K,M] when ta, B [N,K] when tb), for the benchmark. */
+EXPORT void bw_gemm(int ta, int tb, int M, int N, int K, const float *A, const float *B, float *C) {
+    bcml_gemm(ta, tb, M, N, K, A, ta ? M : K, B, tb ? K : N, C, N, 0);
 }

@@ -45,6 +45,23 @@ test('the loader picks SIMD when the engine has it, and both builds report their
   assert.equal(builds.simd.version, cli(['version']).trim().split(' ')[1]);
 });
 
+test('gemm with either operand transposed: SIMD and scalar give the same bits, close to a float64 product', () => {
+  const rnd = (n, seed) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + seed) * 2);
+  for (const [M, N, K] of [[10, 25, 576], [250, 64, 20], [13, 29, 7], [3, 50, 300]])
+    for (const transA of [false, true])
+      for (const transB of [false, true]) {
+        const A = rnd(M * K, 1), B = rnd(K * N, 2);
+        const got = builds.simd.gemm(M, N, K, A, B, { transA, transB });
+        assert.deepEqual(got, builds.scalar.gemm(M, N, K, A, B, { transA, transB }), `${M}x${N}x${K} ${transA} ${transB}`);
+        for (let i = 0; i < M; i++)
+          for (let j = 0; j < N; j++) {
+            let ref = 0;
+            for (let k = 0; k < K; k++) ref += A[transA ? k * M + i : i * K + k] * B[transB ? j * K + k : k * N + j];
+            assert.ok(Math.abs(got[i * N + j] - ref) < 1e-4 * K, `${M}x${N}x${K} ${transA} ${transB} [${i},${j}]: ${got[i * N + j]} vs ${ref}`);
+          }
+      }
+});
+
 for (const [name, b] of Object.entries(builds)) {
   test(`${name}: every loss and gradient equals the native CLI's, bit for bit`, () => {
     const base = JSON.parse(readFileSync(join(root, 'examples/cli/loss.json')));
