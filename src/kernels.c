@@ -1,9 +1,10 @@
 /* kernels.c - register-blocked float32 GEMM and row-wise activations.
  *
- * GEMM packs op(A) into MR-row panels and op(B) into NR-column panels (zero padded), then a 4 x NR micro
- * kernel (NR = two of the build's widest vectors) keeps 8 vector accumulators in registers. Transposes only
- * change the packing. Every C element sums its products in k order within a KC block whatever the tile, so
- * builds with different vector widths give the same bits.
+ * GEMM packs op(A) into MR-row panels and op(B) into NR-column panels (zero padded; B is read in place when
+ * few rows reuse it), then a 4 x NR micro kernel (NR = two of the build's widest vectors) keeps 8 vector
+ * accumulators in registers; edge tiles compute only their rows and vectors. Transposes only change the
+ * packing. Every C element sums its products in k order within a KC block whatever the tile, so builds with
+ * different vector widths give the same bits.
  */
 #include "kernels.h"
 #include "fmath.h"
@@ -126,8 +127,8 @@ static BCML_ALWAYS_INLINE void tile(const int R, const int V, int kc, const floa
             for (int j = 0; j < nr - v * W; j++) c[j] = add ? c[j] + t[j] : t[j];
         }
 }
-/* one function per tile shape, called through a table: inlined (by clang, or by V8 for a direct call) into one
- * function, wasm's tile loops ran 1.6x slower */
+/* the edge tiles: one function per shape, called through a table (with all eight inlined into one function, by
+ * clang or by V8 for direct calls, wasm's tile loops ran 1.6x slower) */
 #define TILE_FN(R, V)                                                                                         \
     static BCML_NOINLINE void tile_##R##_##V(int kc, const float *pa, const float *b, size_t bs, float *C, int ldc, \
                                              int nr, int add) { tile(R, V, kc, pa, b, bs, C, ldc, nr, add); }
