@@ -140,7 +140,8 @@ export class Bcml {
   gemm(M: number, N: number, K: number, A: Floats, B: Floats, options?: { transA?: boolean; transB?: boolean }): Float32Array;
   sweep(config: SweepConfig, data: {
     train: SweepSet; test: SweepSet;
-    h1: { model: Model | Uint8Array } | { outputsTrain: Floats; outputsTest: Floats; probabilities?: boolean };
+    /** a promise (e.g. of trainInWorker's model) lets the sweep's workers start while h1 trains */
+    h1: { model: Model | Uint8Array | Promise<Model | Uint8Array> } | { outputsTrain: Floats; outputsTest: Floats; probabilities?: boolean };
     h2: { model: Model | Uint8Array } | { spec: object };
   }, options?: { workers?: number; onProgress?: (p: SweepProgress) => void; onEvaluation?: (e: Evaluation) => void }): SweepHandle;
 }

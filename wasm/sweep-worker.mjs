@@ -8,18 +8,23 @@ const port = isNode ? (await import('node:worker_threads')).parentPort : self;
 const post = (m, t) => port.postMessage(m, t);
 const listen = (f) => (isNode ? port.on('message', f) : (port.onmessage = (e) => f(e.data)));
 
-let bcml = null, sweep = 0;
+let bcml = null, sweep = 0, data = null;
 
 listen(async (m) => {
   try {
-    if (m.type === 'init') {
+    if (m.type === 'data') {
+      // the sets first, while h1 may still be training; they stay in this instance's memory for the whole sweep
       bcml = await load({ module: m.module, simd: m.simd });
-      // the data stay in this instance's memory for the whole sweep
+      const keep = (arr) => (arr ? bcml._copyIn(arr) : 0);
+      data = { dim: m.dim, ntr: m.ytr.length, nte: m.yte.length, xtr: keep(m.xtr), ytr: keep(m.ytr), xte: keep(m.xte), yte: keep(m.yte),
+        idsTr: keep(m.idsTr), idsTe: keep(m.idsTe), sliceTr: keep(m.sliceTr), sliceTe: keep(m.sliceTe) };
+    } else if (m.type === 'init') {
       const keep = (arr) => (arr ? bcml._copyIn(arr) : 0);
       const h2 = bcml.loadModel(m.h2);
       const opts = bcml._cstr(m.options);
-      sweep = bcml.x.bw_sweep_create(opts, keep(m.xtr), keep(m.ytr), m.ytr.length, keep(m.xte), keep(m.yte), m.yte.length,
-        m.dim, keep(m.idsTr), keep(m.idsTe), keep(m.h1tr), keep(m.h1te), h2.ptr, keep(m.sliceTr), keep(m.sliceTe));
+      const d = data;
+      sweep = bcml.x.bw_sweep_create(opts, d.xtr, d.ytr, d.ntr, d.xte, d.yte, d.nte, d.dim, d.idsTr, d.idsTe, keep(m.h1tr), keep(m.h1te),
+        h2.ptr, d.sliceTr, d.sliceTe);
       bcml.x.bw_free(opts);
       if (!sweep) throw bcml._error(1);
       post({ type: 'ready' });

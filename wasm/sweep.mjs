@@ -25,7 +25,8 @@ function concat(cols, n) {
 
 /** Runs a sweep. config: the sweep keys of `bcml sweep` (epochs, batch_size, seed, optimizer, new_error,
  * strict_imitation, lambda, metric, recommend, ...). data: { train: { x, y, ids?, slices?, metadata? }, test: {...},
- * h1: { model } | { outputsTrain, outputsTest, probabilities }, h2: { model } | { spec } } where slices are
+ * h1: { model } (bytes or a Model, or a promise of either: the workers start meanwhile) | { outputsTrain, outputsTest,
+ * probabilities }, h2: { model } | { spec } } where slices are
  * [{ name, values, names }] with the same column names on both sets. */
 export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation } = {}) {
   const state = { cancelled: false, fraction: 0, started: Date.now() };
@@ -55,40 +56,12 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
       fail: (e) => { stop(); reject(e); },
     };
     (async () => {
-      // h1's outputs once, here; the workers never run h1
-      let h1tr = data.h1.outputsTrain, h1te = data.h1.outputsTest;
-      if (data.h1.model) {
-        const m = data.h1.model instanceof Uint8Array ? bcml.loadModel(data.h1.model) : data.h1.model;
-        h1tr = m.predict(data.train.x, data.train.y.length);
-        h1te = m.predict(data.test.x, data.test.y.length);
-        if (m !== data.h1.model) m.free();
-      }
-      let h2bytes;
-      if (data.h2.model) h2bytes = data.h2.model instanceof Uint8Array ? data.h2.model : data.h2.model.save();
-      else {
-        const m = bcml.createModel(data.h2.spec, config.seed ?? 0);
-        h2bytes = m.save();
-        m.free();
-      }
       const l = config.lambda ?? { start: 0, stop: 1, step: 0.25 };
       state.lambdas = Array.isArray(l) ? l : bcml.lambdaGrid(l.start ?? 0, l.stop ?? 1, l.step ?? 0.25);
       const tasks = state.lambdas.flatMap((_, j) => [[j, 0], [j, 1]]);
       state.total = tasks.length;
       state.done = 0;
       const frac = new Float64Array(tasks.length);
-      const slices = data.train.slices ?? [];
-      const opts = { ...config, h1_probabilities: !!data.h1.probabilities,
-        slices: slices.map((s, k) => ({ name: s.name, names_train: s.names, names_test: data.test.slices[k].names })),
-        ...(data.train.metadata ? { metadata_train: data.train.metadata } : {}), ...(data.test.metadata ? { metadata_test: data.test.metadata } : {}) };
-      delete opts.jobs;
-      const init = {
-        type: 'init', module: bcml.module, simd: bcml.simd, options: JSON.stringify(opts), dim: data.train.x.length / data.train.y.length,
-        xtr: Float32Array.from(data.train.x), ytr: Int32Array.from(data.train.y), xte: Float32Array.from(data.test.x), yte: Int32Array.from(data.test.y),
-        idsTr: data.train.ids ? Float64Array.from(data.train.ids) : null, idsTe: data.test.ids ? Float64Array.from(data.test.ids) : null,
-        h1tr: Float32Array.from(h1tr), h1te: Float32Array.from(h1te), h2: h2bytes,
-        sliceTr: slices.length ? concat(slices.map((s) => s.values), data.train.y.length) : null,
-        sliceTe: slices.length ? concat(data.test.slices.map((s) => s.values), data.test.y.length) : null,
-      };
       const hw = isNode ? (await import('node:os')).availableParallelism() : (navigator.hardwareConcurrency || 2);
       const count = Math.max(1, Math.min(workers ?? Math.min(hw, 8), tasks.length));
       let next = 0;
@@ -107,6 +80,7 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
         w.busy = true;
         w.post({ type: 'task', j, family });
       };
+      // the workers start and take the sets first: that overlaps h1's outputs below, and h1's training when h1 is a promise
       for (let i = 0; i < count; i++) {
         const w = await spawnWorker(bcml);
         pool.push(w);
@@ -132,9 +106,41 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
           const why = String(e?.message ?? e);
           settle.fail(new BcmlError(`a sweep worker stopped: ${why}${/memory/i.test(why) ? '' : ' (out of memory?)'}; finished points are kept in the handle`, 2));
         });
-        w.post(init);
       }
-      if (state.cancelled) settle.finish();
+      if (state.cancelled) { settle.finish(); return; } /* cancelled while they started: stop them */
+      const slices = data.train.slices ?? [];
+      const sets = {
+        type: 'data', module: bcml.module, simd: bcml.simd, dim: data.train.x.length / data.train.y.length,
+        xtr: Float32Array.from(data.train.x), ytr: Int32Array.from(data.train.y), xte: Float32Array.from(data.test.x), yte: Int32Array.from(data.test.y),
+        idsTr: data.train.ids ? Float64Array.from(data.train.ids) : null, idsTe: data.test.ids ? Float64Array.from(data.test.ids) : null,
+        sliceTr: slices.length ? concat(slices.map((s) => s.values), data.train.y.length) : null,
+        sliceTe: slices.length ? concat(data.test.slices.map((s) => s.values), data.test.y.length) : null,
+      };
+      for (const w of pool) w.post(sets);
+      // h1's outputs once, here; the workers never run h1
+      let h1tr = data.h1.outputsTrain, h1te = data.h1.outputsTest;
+      if (data.h1.model) {
+        const given = await data.h1.model;
+        if (state.cancelled) { settle.finish(); return; } /* stops workers spawned after the cancel too */
+        const m = given instanceof Uint8Array ? bcml.loadModel(given) : given;
+        h1tr = m.predict(data.train.x, data.train.y.length);
+        h1te = m.predict(data.test.x, data.test.y.length);
+        if (m !== given) m.free();
+      }
+      let h2bytes;
+      if (data.h2.model) h2bytes = data.h2.model instanceof Uint8Array ? data.h2.model : data.h2.model.save();
+      else {
+        const m = bcml.createModel(data.h2.spec, config.seed ?? 0);
+        h2bytes = m.save();
+        m.free();
+      }
+      const opts = { ...config, h1_probabilities: !!data.h1.probabilities,
+        slices: slices.map((s, k) => ({ name: s.name, names_train: s.names, names_test: data.test.slices[k].names })),
+        ...(data.train.metadata ? { metadata_train: data.train.metadata } : {}), ...(data.test.metadata ? { metadata_test: data.test.metadata } : {}) };
+      delete opts.jobs;
+      const init = { type: 'init', options: JSON.stringify(opts), h1tr: Float32Array.from(h1tr), h1te: Float32Array.from(h1te), h2: h2bytes };
+      if (state.cancelled) { settle.finish(); return; }
+      for (const w of pool) w.post(init);
     })().catch((e) => settle.fail(e instanceof BcmlError ? e : new BcmlError(String(e?.message ?? e), 1)));
   });
   return handle;

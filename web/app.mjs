@@ -189,17 +189,20 @@ async function startSweep() {
     // the update scenario: h1 learnt from part of the training data; h2 sweeps over all of it
     const k = Math.max(1, Math.round(ds.train.y.length * f.h1_fraction));
     // h1's seed is the sweep's plus one, for its weights and its shuffles alike (as a CLI "h1": {"train"} with that seed)
-    const { model: h1 } = await S.bcml.trainInWorker({ spec: h1spec, seed: f.seed + 1 }, { x: ds.train.x.subarray(0, k * ds.dim), y: ds.train.y.subarray(0, k) },
+    const h1p = S.bcml.trainInWorker({ spec: h1spec, seed: f.seed + 1 }, { x: ds.train.x.subarray(0, k * ds.dim), y: ds.train.y.subarray(0, k) },
       { epochs: f.h1_epochs, batch_size: f.batch_size, seed: f.seed + 1, optimizer: sweepConfig(f).optimizer },
-      (p) => renderProgress($('progress'), { fraction: (p.epoch - 1 + p.batch / p.batches) / p.epochs, text: `training h1: epoch ${p.epoch} of ${p.epochs}` }));
+      (p) => renderProgress($('progress'), { fraction: (p.epoch - 1 + p.batch / p.batches) / p.epochs, text: `training h1: epoch ${p.epoch} of ${p.epochs}` }))
+      .then((r) => r.model);
     const config = sweepConfig(f);
     S.config = config;
-    S.handle = S.bcml.sweep(config, { train: ds.train, test: ds.test, h1: { model: h1 }, h2: { spec } }, {
+    // the sweep's workers start while h1 trains
+    S.handle = S.bcml.sweep(config, { train: ds.train, test: ds.test, h1: { model: h1p }, h2: { spec } }, {
       workers: f.workers,
       onProgress: (p) => renderProgress($('progress'), p),
       onEvaluation: (e) => { S.view.evaluations.set(e.datapoint_index, e); scheduleRender(); },
     });
     const summary = await S.handle.done;
+    const h1 = await h1p;
     S.h1Bytes = h1.save(); /* kept for exports and checks: the exact models behind the plots */
     S.models = S.handle?.models;
     h1.free();

@@ -152,6 +152,31 @@ test('1 worker and 4 workers give the same summary; progress reaches 1 with an E
   assert.ok(seen.some((p) => p.fraction > 0 && p.fraction < 1 && Number.isFinite(p.eta)));
 });
 
+test('h1 as a promise: the workers start while it trains, the summary is the same; a failed h1 fails the sweep', async () => {
+  const b = builds.simd, data = sweepData(b);
+  const direct = await b.sweep(sweepConfig, data, { workers: 2 }).done;
+  let settle;
+  const later = new Promise((ok) => { settle = ok; });
+  const h = b.sweep(sweepConfig, { ...data, h1: { model: later } }, { workers: 2 });
+  await new Promise((ok) => setTimeout(ok, 300)); /* the pool is up and holds the sets, waiting for h1 */
+  assert.equal(h.evaluations.size, 0);
+  settle(readFileSync(join(work, 'h1.bcml')));
+  assert.deepEqual(await h.done, direct);
+  const failed = b.sweep(sweepConfig, { ...data, h1: { model: Promise.reject(new BcmlError('h1 could not be trained', 1)) } }, { workers: 2 });
+  await assert.rejects(failed.done, /h1 could not be trained/);
+  // cancelled while h1 is pending: done at once, nothing kept, and the late h1 starts nothing
+  let late;
+  const made = [];
+  const waiting = b.sweep(sweepConfig, { ...data, h1: { model: new Promise((ok) => { late = ok; }) } }, { workers: 2, onEvaluation: (e) => made.push(e) });
+  waiting.cancel();
+  const s = await waiting.done;
+  assert.equal(s.complete, false);
+  assert.equal(s.data.length, 0);
+  late(readFileSync(join(work, 'h1.bcml')));
+  await new Promise((ok) => setTimeout(ok, 300));
+  assert.equal(made.length, 0);
+});
+
 test('cancel() stops the workers at once and keeps the finished points', async () => {
   const b = builds.simd;
   const h = b.sweep({ ...sweepConfig, epochs: 60 }, sweepData(b), { workers: 2, onEvaluation: () => h.cancel() });
