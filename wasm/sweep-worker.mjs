@@ -9,17 +9,16 @@ const post = (m, t) => port.postMessage(m, t);
 const listen = (f) => (isNode ? port.on('message', f) : (port.onmessage = (e) => f(e.data)));
 
 let bcml = null, sweep = 0, data = null;
+const keep = (arr) => (arr ? bcml._copyIn(arr) : 0); /* an array copied into this instance's memory (0 for none) */
 
 listen(async (m) => {
   try {
     if (m.type === 'data') {
       // the sets first, while h1 may still be training; they stay in this instance's memory for the whole sweep
       bcml = await load({ module: m.module, simd: m.simd });
-      const keep = (arr) => (arr ? bcml._copyIn(arr) : 0);
       data = { dim: m.dim, ntr: m.ytr.length, nte: m.yte.length, xtr: keep(m.xtr), ytr: keep(m.ytr), xte: keep(m.xte), yte: keep(m.yte),
         idsTr: keep(m.idsTr), idsTe: keep(m.idsTe), sliceTr: keep(m.sliceTr), sliceTe: keep(m.sliceTe) };
     } else if (m.type === 'init') {
-      const keep = (arr) => (arr ? bcml._copyIn(arr) : 0);
       const h2 = bcml.loadModel(m.h2);
       const opts = bcml._cstr(m.options);
       const d = data;

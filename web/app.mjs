@@ -185,11 +185,12 @@ async function startSweep() {
   S.view.image = thumbnails(S.bcml, ds);
   renderProgress($('progress'), { fraction: 0, text: 'training h1…' });
   await new Promise((r) => setTimeout(r, 20));
+  let h1p = null;
   try {
     // the update scenario: h1 learnt from part of the training data; h2 sweeps over all of it
     const k = Math.max(1, Math.round(ds.train.y.length * f.h1_fraction));
     // h1's seed is the sweep's plus one, for its weights and its shuffles alike (as a CLI "h1": {"train"} with that seed)
-    const h1p = S.bcml.trainInWorker({ spec: h1spec, seed: f.seed + 1 }, { x: ds.train.x.subarray(0, k * ds.dim), y: ds.train.y.subarray(0, k) },
+    h1p = S.bcml.trainInWorker({ spec: h1spec, seed: f.seed + 1 }, { x: ds.train.x.subarray(0, k * ds.dim), y: ds.train.y.subarray(0, k) },
       { epochs: f.h1_epochs, batch_size: f.batch_size, seed: f.seed + 1, optimizer: sweepConfig(f).optimizer },
       (p) => renderProgress($('progress'), { fraction: (p.epoch - 1 + p.batch / p.batches) / p.epochs, text: `training h1: epoch ${p.epoch} of ${p.epochs}` }))
       .then((r) => r.model);
@@ -210,6 +211,7 @@ async function startSweep() {
       text: summary.complete ? `done: ${summary.data.length} evaluations` : `cancelled: ${summary.data.length} evaluations kept` });
     showAnalysis(summary, S.view.evaluations, { selected: S.view.selected ?? defaultPoint(summary) });
   } catch (e) {
+    h1p?.then((m) => m.free(), () => {}); /* a failed sweep leaves h1 unused */
     fail('data-error', e);
     renderProgress($('progress'), null);
   } finally {
