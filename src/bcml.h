@@ -389,11 +389,17 @@ void bcml_float_repr(double v, char buf[32]);
 typedef struct {
     char *evaluation[2];   /* JSON records on the training set and on the test set (allocated) */
     char *summary_row[2];  /* the fields of each record bcml_sweep_summary reads, as JSON (allocated) */
+    char *twin_evaluation[2], *twin_summary_row[2]; /* family 0 of a twin point: family 1's records, else NULL */
     bcml_model *model;     /* the trained copy */
 } bcml_sweep_result;
 
+/* 1 when both families at lambdas[j] train the same model bit for bit, so a driver trains it once: at
+ * lambda_c 0 (each loss is its base alone) when the bases agree, and at every lambda_c for the cross-entropy
+ * pair (on h1's support h1's label is y, so the two dissonances coincide). */
+int bcml_sweep_twin(const bcml_sweep_config *c, int j);
+
 /* One training: a copy of h2 trained with family 0 (new-error) or 1 (strict-imitation) at lambdas[j], and
- * its two evaluations. No file is touched. */
+ * its two evaluations (family 0 of a twin point also gives family 1's). No file is touched. */
 bcml_status bcml_sweep_train_one(const bcml_sweep_config *c, int j, int family, bcml_sweep_result *out,
                                  bcml_error *err);
 void bcml_sweep_result_free(bcml_sweep_result *r);

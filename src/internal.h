@@ -51,6 +51,9 @@ static inline uint32_t bcml_rng_below(bcml_rng *r, uint32_t n) {
     return x % n;
 }
 
+/* 1 when losses a and b at weight lambda_c give the same value and gradient, bit for bit, on every input that
+ * both accept (so a sweep trains such a pair once). */
+int bcml__loss_same(const bcml_loss_opts *a, const bcml_loss_opts *b, double lambda_c);
 /* The evaluation record as a cJSON object (see bcml_evaluation_json), for callers that add keys. */
 struct cJSON;
 bcml_status bcml__evaluation_cjson(const bcml_eval_input *in, struct cJSON **out, bcml_error *err);

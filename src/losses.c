@@ -144,7 +144,7 @@ static bcml_status loss_binary(const bcml_loss_opts *o, int n, const float *h1, 
         float t = (float)y[i];
         base += logits ? bce_logit(h2[i], t) : bce_prob(h2[i], t);
         float g = (logits ? bcml_sigmoidf(h2[i]) - t : bce_prob_grad(h2[i], t)) * (float)base_scale;
-        if (!plain && support) {
+        if (!plain && support && o->lambda_c != 0) { /* at lambda_c 0 the base alone, whatever the family */
             float q1 = logits ? bcml_sigmoidf(h1[i]) : h1[i];
             if ((q1 >= o->pivot) == (y[i] == 1)) {
                 float target = si ? q1 : t; /* strict imitation follows h1's soft output */
@@ -215,7 +215,7 @@ static bcml_status loss_multiclass(const bcml_loss_opts *o, int n, int c, const 
             for (int j = 0; j < c; j++) g[j] = p2[j] * (float)base_scale;
             g[y[i]] -= (float)base_scale;
         }
-        if (!uses_h1) continue;
+        if (!uses_h1 || o->lambda_c == 0) continue; /* at lambda_c 0 the base alone, whatever the family */
         const float *z1 = h1 + (size_t)i * c;
         int in_s = in_support[i];
         if (fd) {
@@ -268,6 +268,26 @@ static bcml_status loss_multiclass(const bcml_loss_opts *o, int n, int c, const 
     free(in_support);
     *value = base * base_scale + o->lambda_c * diss * diss_scale;
     return BCML_OK;
+}
+
+/* strict-imitation cross-entropy runs new-error's code: on h1's support h1's label is y, so the targets coincide */
+static bcml_loss_kind code_path(bcml_loss_kind k) {
+    return k == BCML_LOSS_STRICT_IMITATION_CROSS_ENTROPY ? BCML_LOSS_NEW_ERROR_CROSS_ENTROPY : k;
+}
+
+int bcml__loss_same(const bcml_loss_opts *a, const bcml_loss_opts *b, double lambda_c) {
+    int binary = bcml_loss_is_binary(a->kind), fa = a->kind == BCML_LOSS_FOCAL_DISTILLATION,
+        fb = b->kind == BCML_LOSS_FOCAL_DISTILLATION;
+    /* what the base and the checks read must agree; the rest only matters with a dissonance */
+    if (binary != bcml_loss_is_binary(b->kind) || a->reduction != b->reduction || is_kl(a->kind) != is_kl(b->kind) ||
+        bcml_loss_uses_h1(a->kind) != bcml_loss_uses_h1(b->kind))
+        return 0;
+    if (binary && (a->binary_logits != b->binary_logits || a->pivot != b->pivot)) return 0;
+    if ((fa || fb) && !(fa && fb && a->alpha == b->alpha && a->beta == b->beta && a->temperature == b->temperature))
+        return 0;
+    /* at lambda_c 0 both compute their base alone */
+    if (lambda_c == 0) return 1;
+    return code_path(a->kind) == code_path(b->kind) && a->pypi_1_4_2 == b->pypi_1_4_2;
 }
 
 bcml_status bcml_loss(const bcml_loss_opts *o, int n, int c, const float *h1, const float *h2, const int32_t *y,

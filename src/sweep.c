@@ -107,9 +107,35 @@ char *bcml__sweep_row(const cJSON *record) {
     return text;
 }
 
-/* Evaluates the trained model on one set and adds the sweep's keys to the record; *row gets its summary fields. */
+int bcml_sweep_twin(const bcml_sweep_config *c, int j) {
+    return !check_config(c, j, 0, NULL) && !check_config(c, j, 1, NULL) &&
+           bcml__loss_same(&c->new_error, &c->strict_imitation, c->lambdas[j]);
+}
+
+static void set_item(cJSON *o, const char *key, cJSON *v) {
+    if (cJSON_GetObjectItemCaseSensitive(o, key)) cJSON_ReplaceItemInObjectCaseSensitive(o, key, v);
+    else cJSON_AddItemToObject(o, key, v);
+}
+
+/* The sweep's keys of one family's record, and its text and summary row. */
+static bcml_status label_record(const bcml_sweep_config *c, cJSON *rec, int j, int family, int testing, char **json,
+                                char **row, bcml_error *err) {
+    const bcml_loss_opts *lo = family ? &c->strict_imitation : &c->new_error;
+    set_item(rec, "lambda_c", bcml__json_number(c->lambdas[j]));
+    set_item(rec, "training", cJSON_CreateBool(!testing));
+    set_item(rec, "testing", cJSON_CreateBool(testing));
+    set_item(rec, "datapoint_index", bcml__json_number(4 * j + 2 * family + testing));
+    set_item(rec, "dissonance", cJSON_CreateString(family_names[family]));
+    set_item(rec, "loss", cJSON_CreateString(bcml_loss_name(lo->kind)));
+    *json = bcml__json_print(rec);
+    *row = bcml__sweep_row(rec);
+    return *json && *row ? BCML_OK : bcml__fail(err, BCML_ENOMEM, "sweep: out of memory writing an evaluation");
+}
+
+/* Evaluates the trained model on one set and adds the sweep's keys to the record; *row gets its summary fields.
+ * With twin, also family 1's record of the same evaluation. */
 static bcml_status evaluate_set(const bcml_sweep_config *c, bcml_model *m, int j, int family, int testing,
-                                char **json, char **row, bcml_error *err) {
+                                char **json, char **row, char **twin_json, char **twin_row, bcml_error *err) {
     const bcml_dataset *d = testing ? &c->test : &c->train;
     int C = bcml_model_output_size(m);
     int64_t n = d->n, id_offset = testing && !c->test.ids ? c->train.n : 0;
@@ -127,16 +153,8 @@ static bcml_status evaluate_set(const bcml_sweep_config *c, bcml_model *m, int j
     bcml_eval_input in = {n, l1, l2, d->y, d->ids ? d->ids : ids, testing ? c->test_metadata : c->train_metadata,
                           C == 1 ? 2 : C, c->num_slice_columns, testing ? c->test_slices : c->train_slices, c->metric};
     if ((s = bcml__evaluation_cjson(&in, &rec, err))) goto done;
-    const bcml_loss_opts *lo = family ? &c->strict_imitation : &c->new_error;
-    bcml__json_add_number(rec, "lambda_c", c->lambdas[j]);
-    cJSON_AddBoolToObject(rec, "training", !testing);
-    cJSON_AddBoolToObject(rec, "testing", testing);
-    bcml__json_add_number(rec, "datapoint_index", 4 * j + 2 * family + testing);
-    cJSON_AddStringToObject(rec, "dissonance", family_names[family]);
-    cJSON_AddStringToObject(rec, "loss", bcml_loss_name(lo->kind));
-    *json = bcml__json_print(rec);
-    *row = bcml__sweep_row(rec);
-    if (!*json || !*row) s = bcml__fail(err, BCML_ENOMEM, "sweep: out of memory writing an evaluation");
+    if ((s = label_record(c, rec, j, family, testing, json, row, err))) goto done;
+    if (twin_json) s = label_record(c, rec, j, 1, testing, twin_json, twin_row, err);
 done:
     cJSON_Delete(rec);
     free(out);
@@ -168,8 +186,11 @@ bcml_status bcml_sweep_train_one(const bcml_sweep_config *c, int j, int family, 
     o.user = &t;
     o.cancel = c->cancel;
     if ((s = bcml_train(out->model, &c->train, &o, NULL, NULL, err))) goto fail;
+    int twin = family == 0 && bcml_sweep_twin(c, j);
     for (int t = 0; t < 2; t++)
-        if ((s = evaluate_set(c, out->model, j, family, t, &out->evaluation[t], &out->summary_row[t], err))) goto fail;
+        if ((s = evaluate_set(c, out->model, j, family, t, &out->evaluation[t], &out->summary_row[t],
+                              twin ? &out->twin_evaluation[t] : NULL, twin ? &out->twin_summary_row[t] : NULL, err)))
+            goto fail;
     return BCML_OK;
 fail:
     bcml_sweep_result_free(out);
@@ -181,6 +202,8 @@ void bcml_sweep_result_free(bcml_sweep_result *r) {
     for (int t = 0; t < 2; t++) {
         bcml_free(r->evaluation[t]);
         bcml_free(r->summary_row[t]);
+        bcml_free(r->twin_evaluation[t]);
+        bcml_free(r->twin_summary_row[t]);
     }
     bcml_model_free(r->model);
     memset(r, 0, sizeof *r);

@@ -152,19 +152,21 @@ static int on_progress(void *user, const bcml_sweep_progress *p) {
     return cancel || r->stop;
 }
 
-static bcml_status save_result(run_state *r, int j, int family, bcml_sweep_result *res, bcml_error *err) {
+/* Writes one family's model and records (evaluation[2], summary_row[2]: the result's or its twin's). */
+static bcml_status save_result(run_state *r, int j, int family, const bcml_model *model, char **evaluation,
+                               char **summary_row, bcml_error *err) {
     char path[4096];
     bcml_status s;
     model_path(path, sizeof path, r->dir, r->c->lambdas[j], family);
-    if ((s = bcml_model_save_file(res->model, path, err))) return s;
+    if ((s = bcml_model_save_file(model, path, err))) return s;
     for (int t = 0; t < 2; t++) {
         int k = 4 * j + 2 * family + t;
         eval_path(path, sizeof path, r->dir, k);
-        if ((s = bcml__write_file_atomic(path, res->evaluation[t], strlen(res->evaluation[t]), err))) return s;
+        if ((s = bcml__write_file_atomic(path, evaluation[t], strlen(evaluation[t]), err))) return s;
         if (k < r->ntexts) { /* the row made beside the record: a record is too large to parse again */
             free(r->texts[k]);
-            r->texts[k] = res->summary_row[t];
-            res->summary_row[t] = NULL;
+            r->texts[k] = summary_row[t];
+            summary_row[t] = NULL;
         }
         if (r->write_summary &&
             (s = write_summary(r->dir, r->texts, r->ntexts, r->c->num_lambdas, r->constraint, err)))
@@ -184,7 +186,8 @@ static void *worker(void *arg) {
         bcml_error e = {0};
         bcml_status s = bcml_sweep_train_one(&r->cw, t / 2, t % 2, &res, &e);
         pthread_mutex_lock(&r->lock);
-        if (!s) s = save_result(r, t / 2, t % 2, &res, &e);
+        if (!s) s = save_result(r, t / 2, t % 2, res.model, res.evaluation, res.summary_row, &e);
+        if (!s && res.twin_evaluation[0]) s = save_result(r, t / 2, 1, res.model, res.twin_evaluation, res.twin_summary_row, &e);
         if (!s) {
             r->done++;
             r->frac[t] = 1.0;
@@ -271,12 +274,17 @@ bcml_status bcml_sweep_run_dir(const bcml_sweep_config *c, const char *dir, cons
     free_texts(have, nhave);
     for (int j = 0; j < c->num_lambdas; j++) {
         if (only_point >= 0 && j != only_point) continue;
+        int missing[2];
         for (int f = 0; f < 2; f++) {
             char path[4096];
             model_path(path, sizeof path, dir, c->lambdas[j], f);
-            if (r.texts[4 * j + 2 * f] && r.texts[4 * j + 2 * f + 1] && file_exists(path)) continue;
-            r.tasks[r.ntasks++] = 2 * j + f;
+            missing[f] = !(r.texts[4 * j + 2 * f] && r.texts[4 * j + 2 * f + 1] && file_exists(path));
         }
+        if (bcml_sweep_twin(c, j)) { /* one training gives both families */
+            if (missing[0] || missing[1]) r.tasks[r.ntasks++] = 2 * j;
+        } else
+            for (int f = 0; f < 2; f++)
+                if (missing[f]) r.tasks[r.ntasks++] = 2 * j + f;
     }
     pthread_mutex_init(&r.lock, NULL);
     r.t0 = now_s();

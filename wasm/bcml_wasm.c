@@ -270,8 +270,8 @@ EXPORT int bw_sweep_num_lambdas(const sweep *s) { return s->c.num_lambdas; }
 EXPORT double bw_sweep_lambda(const sweep *s, int j) { return s->c.lambdas[j]; }
 
 /* One training of the sweep: its two evaluation records and the trained model's bytes (all allocated). */
-EXPORT int bw_sweep_train_one(sweep *s, int j, int family, char **eval_train, char **eval_test, unsigned char **model,
-                              int *model_len) {
+/* evals[4]: the records on the training and the test set, then (family 0 of a twin point) family 1's, else NULL */
+EXPORT int bw_sweep_train_one(sweep *s, int j, int family, char **evals, unsigned char **model, int *model_len) {
     bcml_sweep_result r;
     s->j = j;
     s->family = family;
@@ -280,12 +280,16 @@ EXPORT int bw_sweep_train_one(sweep *s, int j, int family, char **eval_train, ch
     size_t len = 0;
     st = bcml_model_save(r.model, model, &len, &last);
     *model_len = (int)len;
-    *eval_train = r.evaluation[0];
-    *eval_test = r.evaluation[1];
-    r.evaluation[0] = r.evaluation[1] = NULL;
+    for (int t = 0; t < 2; t++) {
+        evals[t] = r.evaluation[t];
+        evals[2 + t] = r.twin_evaluation[t];
+        r.evaluation[t] = r.twin_evaluation[t] = NULL;
+    }
     bcml_sweep_result_free(&r);
     return st;
 }
+
+EXPORT int bw_sweep_twin(sweep *s, int j) { return bcml_sweep_twin(&s->c, j); }
 
 /* The summary from a JSON array of evaluation records (from the workers, or a saved folder's files). */
 EXPORT char *bw_sweep_summary(const char *evaluations, int expected_points, const char *constraint) {

@@ -1,6 +1,6 @@
 // sweep-worker.mjs - one worker of a sweep (see sweep.mjs): its own bcml instance holds the data, h1's
 // outputs and the initial h2, and trains whichever (lambda, family) it is given, posting progress and then
-// the two evaluation records and the model's bytes.
+// the evaluation records (family 1's too when the point is a twin) and the model's bytes.
 import { load } from './bcml.mjs';
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
@@ -26,7 +26,8 @@ listen(async (m) => {
         h2.ptr, d.sliceTr, d.sliceTe);
       bcml.x.bw_free(opts);
       if (!sweep) throw bcml._error(1);
-      post({ type: 'ready' });
+      const twins = Array.from({ length: bcml.x.bw_sweep_num_lambdas(sweep) }, (_, j) => bcml.x.bw_sweep_twin(sweep, j) === 1);
+      post({ type: 'ready', twins });
     } else if (m.type === 'train') {
       // one training off the calling thread (e.g. h1 before a sweep)
       bcml = await load({ module: m.module, simd: m.simd });
@@ -48,11 +49,12 @@ listen(async (m) => {
         return false;
       };
       const out = bcml._scoped((a) => {
-        const e0 = a.buf(4), e1 = a.buf(4), mp = a.buf(4), ml = a.buf(4);
-        bcml._check(bcml.x.bw_sweep_train_one(sweep, m.j, m.family, e0, e1, mp, ml));
+        const ev = a.buf(16), mp = a.buf(4), ml = a.buf(4);
+        bcml._check(bcml.x.bw_sweep_train_one(sweep, m.j, m.family, ev, mp, ml));
         const p = bcml._ptr(mp), model = bcml._u8.slice(p, p + bcml._i32(ml));
         bcml.x.bw_free(p);
-        return { evaluations: [bcml._take(bcml._ptr(e0)), bcml._take(bcml._ptr(e1))], model };
+        const texts = [0, 1, 2, 3].map((t) => bcml._ptr(ev + 4 * t)).filter((q) => q).map((q) => bcml._take(q));
+        return { evaluations: texts, model }; /* 4 records when the point is a twin: family 1's follow */
       });
       bcml._progress = null;
       post({ type: 'result', j: m.j, family: m.family, heapBytes: bcml.x.memory.buffer.byteLength, ...out }, [out.model.buffer]);

@@ -1,5 +1,5 @@
 // sweep.mjs - a lambda_c sweep off the calling thread: a pool of workers (sweep-worker.mjs) shares the
-// trainings (lambda x {new-error, strict-imitation}); every evaluation is streamed as soon as it exists; the
+// trainings (lambda x {new-error, strict-imitation}, one for both at a twin point); every evaluation is streamed as soon as it exists; the
 // summary is computed by the same C code as the native CLI's, from the same records, so it does not depend
 // on how many workers ran. cancel() stops the workers at once and keeps what they finished.
 import { BcmlError } from './error.mjs';
@@ -58,7 +58,7 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
     (async () => {
       const l = config.lambda ?? { start: 0, stop: 1, step: 0.25 };
       state.lambdas = Array.isArray(l) ? l : bcml.lambdaGrid(l.start ?? 0, l.stop ?? 1, l.step ?? 0.25);
-      const tasks = state.lambdas.flatMap((_, j) => [[j, 0], [j, 1]]);
+      let tasks = state.lambdas.flatMap((_, j) => [[j, 0], [j, 1]]);
       state.total = tasks.length;
       state.done = 0;
       const frac = new Float64Array(tasks.length);
@@ -67,7 +67,7 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
       let next = 0;
       const report = (j, family, f, epoch, epochs) => {
         frac[2 * j + family] = f;
-        state.fraction = frac.reduce((a, b) => a + b, 0) / tasks.length;
+        state.fraction = tasks.reduce((a, [i, g]) => a + frac[2 * i + g], 0) / tasks.length;
         const elapsed = (Date.now() - state.started) / 1000;
         onProgress?.({ fraction: state.fraction, trainingsDone: state.done, trainingsTotal: tasks.length, elapsed,
           eta: state.fraction > 0 ? elapsed * (1 - state.fraction) / state.fraction : NaN,
@@ -86,7 +86,12 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
         pool.push(w);
         w.on((m) => {
           if (state.cancelled && m.type !== 'error') return;
-          if (m.type === 'ready') give(w);
+          if (m.type === 'ready') {
+            // a twin point's one training gives both families (every worker reports the same twins)
+            if (!next) tasks = tasks.filter(([j, family]) => !(family === 1 && m.twins[j]));
+            state.total = tasks.length;
+            give(w);
+          }
           else if (m.type === 'progress') report(m.j, m.family, m.fraction, m.epoch, m.epochs);
           else if (m.type === 'result') {
             state.done++;
@@ -94,8 +99,9 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
             frac[2 * m.j + m.family] = 1;
             const records = m.evaluations.map((text) => JSON.parse(text));
             records.forEach((record, t) => evaluations.set(4 * m.j + 2 * m.family + t, { text: m.evaluations[t], record }));
-            const r = state.lambdas[m.j];
-            models.set(`${Number.isInteger(r) ? r.toFixed(1) : String(r)}-model-${m.family ? 'strict-imitation' : 'new-error'}.bcml`, m.model);
+            const r = state.lambdas[m.j], name = (family) => `${Number.isInteger(r) ? r.toFixed(1) : String(r)}-model-${family ? 'strict-imitation' : 'new-error'}.bcml`;
+            models.set(name(m.family), m.model);
+            if (records.length === 4) models.set(name(1), m.model);
             report(m.j, m.family, 1, 0, 0);
             for (const record of records) onEvaluation?.(record); /* both kept before a callback may cancel */
             if (state.cancelled) return;

@@ -1,5 +1,6 @@
 /* test_sweep.c - the lambda grid and upstream's float reprs, metrics, one training's records, the summary
- * (Pareto front, recommendation), and a sweep folder: jobs 1 vs 2, resume and split-and-merge agree. */
+ * (Pareto front, recommendation), twin points (one training for both families), and a sweep folder: jobs 1
+ * vs 2, resume and split-and-merge agree. */
 #define _POSIX_C_SOURCE 200809L
 #include "check.h"
 
@@ -176,6 +177,52 @@ static void test_train_one(void) {
     fixture_free(&f);
 }
 
+/* family 0 of a twin point gives family 1's records and model, equal to training family 1 itself */
+static void check_twin(const bcml_sweep_config *c, int j) {
+    bcml_sweep_result a, b;
+    CHECK_OK(bcml_sweep_train_one(c, j, 0, &a, &err));
+    CHECK_OK(bcml_sweep_train_one(c, j, 1, &b, &err));
+    CHECK(!b.twin_evaluation[0] && !b.twin_evaluation[1]); /* only family 0 speaks for both */
+    for (int t = 0; t < 2; t++) {
+        CHECK(a.twin_evaluation[t] && b.evaluation[t] && strcmp(a.twin_evaluation[t], b.evaluation[t]) == 0);
+        CHECK(a.twin_summary_row[t] && b.summary_row[t] && strcmp(a.twin_summary_row[t], b.summary_row[t]) == 0);
+    }
+    CHECK(memcmp(bcml_model_params(a.model), bcml_model_params(b.model), bcml_model_param_count(a.model) * sizeof(float)) == 0);
+    bcml_sweep_result_free(&a);
+    bcml_sweep_result_free(&b);
+}
+
+static void test_twins(void) {
+    fixture f;
+    bcml_sweep_config c;
+    fixture_init(&f, &c);
+    /* the cross-entropy pair coincides at every lambda_c */
+    for (int j = 0; j < 3; j++) CHECK(bcml_sweep_twin(&c, j));
+    check_twin(&c, 2);
+    /* other pairs at lambda_c 0 only, when their bases agree */
+    bcml_loss_opts_init(&c.new_error, BCML_LOSS_NEW_ERROR_KL);
+    bcml_loss_opts_init(&c.strict_imitation, BCML_LOSS_STRICT_IMITATION_KL);
+    CHECK(bcml_sweep_twin(&c, 0) && !bcml_sweep_twin(&c, 1) && !bcml_sweep_twin(&c, 2));
+    check_twin(&c, 0);
+    bcml_sweep_result r;
+    CHECK_OK(bcml_sweep_train_one(&c, 1, 0, &r, &err));
+    CHECK(r.evaluation[0] && !r.twin_evaluation[0] && !r.twin_evaluation[1]);
+    bcml_sweep_result_free(&r);
+    bcml_loss_opts_init(&c.new_error, BCML_LOSS_NEW_ERROR_NLL);
+    bcml_loss_opts_init(&c.strict_imitation, BCML_LOSS_STRICT_IMITATION_NLL);
+    CHECK(bcml_sweep_twin(&c, 0) && !bcml_sweep_twin(&c, 1));
+    check_twin(&c, 0);
+    c.strict_imitation.reduction = BCML_REDUCTION_SUM; /* another base */
+    CHECK(!bcml_sweep_twin(&c, 0));
+    bcml_loss_opts_init(&c.strict_imitation, BCML_LOSS_STRICT_IMITATION_KL); /* KL's mean base differs */
+    CHECK(!bcml_sweep_twin(&c, 0));
+    bcml_loss_opts_init(&c.strict_imitation, BCML_LOSS_FOCAL_DISTILLATION);
+    CHECK(!bcml_sweep_twin(&c, 0));
+    c.new_error.kind = BCML_LOSS_CROSS_ENTROPY; /* not a sweep's loss: trained (and refused) on its own */
+    CHECK(!bcml_sweep_twin(&c, 0) && !bcml_sweep_twin(&c, 5));
+    fixture_free(&f);
+}
+
 static char *slurp(const char *path) {
     FILE *fp = fopen(path, "rb");
     if (!fp) return NULL;
@@ -232,6 +279,19 @@ static void test_folder(void) {
     CHECK_OK(bcml_sweep_merge_dir("sweep_d", NULL, &err));
     CHECK(same_folder("sweep_a", "sweep_d"));
     CHECK_FAILS(bcml_sweep_run_dir(&c, "sweep_a", "{\"other\":1}", NULL, 1, -1, &err), BCML_EINVAL, "different configuration");
+    /* a pair that is a twin at lambda_c 0 only: one training there, two at the others, as jobs 1 and 2 */
+    bcml_loss_opts_init(&c.new_error, BCML_LOSS_NEW_ERROR_KL);
+    bcml_loss_opts_init(&c.strict_imitation, BCML_LOSS_STRICT_IMITATION_KL);
+    system("rm -rf sweep_e sweep_f");
+    CHECK_OK(bcml_sweep_run_dir(&c, "sweep_e", cfg, NULL, 1, -1, &err));
+    CHECK_OK(bcml_sweep_run_dir(&c, "sweep_f", cfg, NULL, 2, -1, &err));
+    CHECK(same_folder("sweep_e", "sweep_f"));
+    char *kl = slurp("sweep_e/3-evaluation-data.json");
+    CHECK(kl && strstr(kl, "\"loss\":\"strict-imitation-kl\"") && strstr(kl, "\"datapoint_index\":3"));
+    free(kl);
+    system("rm -rf sweep_e sweep_f");
+    bcml_loss_opts_init(&c.new_error, BCML_LOSS_NEW_ERROR_CROSS_ENTROPY);
+    bcml_loss_opts_init(&c.strict_imitation, BCML_LOSS_STRICT_IMITATION_CROSS_ENTROPY);
     char *json = NULL;
     CHECK_OK(bcml_sweep_load_dir("sweep_a", NULL, &json, &err));
     CHECK(json && strstr(json, "\"complete\":true"));
@@ -246,6 +306,7 @@ int main(void) {
     test_metrics();
     test_summary();
     test_train_one();
+    test_twins();
     test_folder();
     return check_report("sweep");
 }

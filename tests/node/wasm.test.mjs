@@ -152,6 +152,21 @@ test('1 worker and 4 workers give the same summary; progress reaches 1 with an E
   assert.ok(seen.some((p) => p.fraction > 0 && p.fraction < 1 && Number.isFinite(p.eta)));
 });
 
+test('the cross-entropy pair trains once per lambda_c: records, models and summary equal the native folder', async () => {
+  const b = builds.simd, cfg = { ...sweepConfig, new_error: 'new-error-cross-entropy', strict_imitation: 'strict-imitation-cross-entropy' };
+  cli(['sweep', '--out', 'native-ce'], { ...cfg, data: { builtin: 'blobs', n: 1200, seed: 1 }, test: { builtin: 'blobs', n: 400, seed: 2 },
+    h1: { model_file: 'h1.bcml' }, model: h2spec });
+  const seen = [];
+  const h = b.sweep(cfg, sweepData(b), { workers: 2, onProgress: (p) => seen.push(p) });
+  const summary = await h.done;
+  assert.equal(h.evaluations.size, 16);
+  for (const [k, { text }] of h.evaluations) assert.equal(text, readFileSync(join(work, `native-ce/${k}-evaluation-data.json`), 'utf8'), `record ${k}`);
+  assert.equal(h.models.size, 8);
+  for (const [file, bytes] of h.models) assert.deepEqual(bytes, new Uint8Array(readFileSync(join(work, 'native-ce', file))), file);
+  assert.deepEqual(summary, JSON.parse(readFileSync(join(work, 'native-ce/sweep_summary.json'))));
+  assert.ok(seen.every((p) => p.trainingsTotal === 4) && seen.at(-1).trainingsDone === 4 && seen.at(-1).fraction === 1);
+});
+
 test('h1 as a promise: the workers start while it trains, the summary is the same; a failed h1 fails the sweep', async () => {
   const b = builds.simd, data = sweepData(b);
   const direct = await b.sweep(sweepConfig, data, { workers: 2 }).done;
