@@ -82,10 +82,11 @@ void bcml_loss_opts_init(bcml_loss_opts *o, bcml_loss_kind kind);
 const char *bcml_loss_name(bcml_loss_kind kind);
 bcml_status bcml_loss_from_name(const char *name, bcml_loss_kind *kind, bcml_error *err);
 int bcml_loss_is_binary(bcml_loss_kind kind);   /* model has one sigmoid output */
-int bcml_loss_uses_h1(bcml_loss_kind kind);     /* needs h1's outputs */
+int bcml_loss_uses_h1(bcml_loss_kind kind);     /* has a dissonance term, on h1's outputs */
+int bcml_loss_needs_h1(const bcml_loss_opts *o); /* reads h1's outputs: a dissonance with lambda_c > 0 */
 
 /* Loss of one batch: base(h2, y) + lambda_c * dissonance(h1, h2, y), with upstream HEAD's normalisations.
- *   h1: [n, c] h1's outputs (ignored, may be NULL, for the plain losses)
+ *   h1: [n, c] h1's outputs (may be NULL where bcml_loss_needs_h1 is 0: plain losses, lambda_c 0)
  *   h2: [n, c] h2's outputs, the tensor the gradient is taken with respect to
  *   y:  [n] labels (0/1 for binary losses)
  *   value: the loss; grad: [n, c] dloss/dh2, or NULL when not wanted. */
@@ -402,6 +403,12 @@ int bcml_sweep_twin(const bcml_sweep_config *c, int j);
  * its two evaluations (family 0 of a twin point also gives family 1's). No file is touched. */
 bcml_status bcml_sweep_train_one(const bcml_sweep_config *c, int j, int family, bcml_sweep_result *out,
                                  bcml_error *err);
+/* The same in two steps, so a training can start before h1's outputs exist: the training alone (*model
+ * allocated; h1's outputs may still be NULL when lambdas[j] is 0, which trains the base loss alone), then its
+ * evaluations (out->model stays NULL: the model remains the caller's). */
+bcml_status bcml_sweep_train_model(const bcml_sweep_config *c, int j, int family, bcml_model **model, bcml_error *err);
+bcml_status bcml_sweep_evaluate(const bcml_sweep_config *c, int j, int family, bcml_model *model,
+                                bcml_sweep_result *out, bcml_error *err);
 void bcml_sweep_result_free(bcml_sweep_result *r);
 
 /* The sweep summary from evaluation records (any order, any subset): upstream's {"data": rows,

@@ -36,6 +36,7 @@ int bcml_loss_is_binary(bcml_loss_kind k) {
 }
 
 int bcml_loss_uses_h1(bcml_loss_kind k) { return k != BCML_LOSS_CROSS_ENTROPY && k != BCML_LOSS_BCE; }
+int bcml_loss_needs_h1(const bcml_loss_opts *o) { return bcml_loss_uses_h1(o->kind) && o->lambda_c != 0; }
 
 static int is_kl(bcml_loss_kind k) { return k == BCML_LOSS_NEW_ERROR_KL || k == BCML_LOSS_STRICT_IMITATION_KL; }
 
@@ -92,7 +93,7 @@ static bcml_status check_args(const bcml_loss_opts *o, int n, int c, const float
                           "probability), got %d", name, c);
     if (!binary && c < 2)
         return bcml__fail(err, BCML_EINVAL, "loss %s: needs at least 2 classes (logits per class), got %d", name, c);
-    if (bcml_loss_uses_h1(o->kind) && !h1) return bcml__fail(err, BCML_EINVAL, "loss %s: needs h1's outputs", name);
+    if (bcml_loss_needs_h1(o) && !h1) return bcml__fail(err, BCML_EINVAL, "loss %s: needs h1's outputs", name);
     if (binary && !(o->pivot > 0 && o->pivot < 1))
         return bcml__fail(err, BCML_EINVAL, "loss %s: pivot must be in (0, 1), got %g", name, o->pivot);
     if (o->kind == BCML_LOSS_FOCAL_DISTILLATION) {
@@ -112,7 +113,7 @@ static bcml_status check_args(const bcml_loss_opts *o, int n, int c, const float
     }
     bcml_status s;
     if ((s = check_finite(h2, (int64_t)n * c, c, "h2", err))) return s;
-    if (bcml_loss_uses_h1(o->kind) && (s = check_finite(h1, (int64_t)n * c, c, "h1", err))) return s;
+    if (h1 && bcml_loss_uses_h1(o->kind) && (s = check_finite(h1, (int64_t)n * c, c, "h1", err))) return s;
     if (binary && !o->binary_logits) {
         for (int i = 0; i < n; i++) {
             if (h2[i] < 0 || h2[i] > 1)
@@ -132,7 +133,7 @@ static bcml_status loss_binary(const bcml_loss_opts *o, int n, const float *h1, 
     int si = o->kind == BCML_LOSS_STRICT_IMITATION_BCE, plain = o->kind == BCML_LOSS_BCE;
     double base_scale = o->reduction == BCML_REDUCTION_SUM ? 1.0 : 1.0 / n;
     int support = 0;
-    if (!plain)
+    if (!plain && h1)
         for (int i = 0; i < n; i++) {
             float q1 = logits ? bcml_sigmoidf(h1[i]) : h1[i];
             support += (q1 >= o->pivot) == (y[i] == 1);
@@ -177,10 +178,10 @@ static bcml_status loss_multiclass(const bcml_loss_opts *o, int n, int c, const 
     float *P2 = buf, *LP2 = P2 + nc, *P1 = LP2 + nc, *LP1 = P1 + (soft_h1 ? nc : 0);
     float *p1 = LP1 + (soft_h1 ? nc : 0), *lp1 = p1 + c, *q2 = lp1 + c, *lq2 = q2 + c, *zt = lq2 + c;
     bcml_softmax_rows(h2, n, c, P2, LP2);
-    if (soft_h1) bcml_softmax_rows(h1, n, c, P1, LP1);
+    if (soft_h1 && h1) bcml_softmax_rows(h1, n, c, P1, LP1);
 
     int support = 0;
-    if (uses_h1)
+    if (uses_h1 && h1)
         for (int i = 0; i < n; i++) support += in_support[i] = bcml_argmax(h1 + (size_t)i * c, c) == y[i];
 
     /* base: mean or sum of the NLL; upstream's KL base with reduction "mean" averages over B*C elements */

@@ -55,7 +55,6 @@ static bcml_status check_config(const bcml_sweep_config *c, int j, int family, b
     if (j < 0 || j >= c->num_lambdas || !c->lambdas)
         return bcml__fail(err, BCML_EINVAL, "sweep: lambda index %d is outside the grid of %d", j, c->num_lambdas);
     if (family != 0 && family != 1) return bcml__fail(err, BCML_EINVAL, "sweep: family must be 0 or 1");
-    if (!c->h1_train || !c->h1_test) return bcml__fail(err, BCML_EINVAL, "sweep: h1's outputs are required");
     if (!c->test.x || !c->test.y || c->test.n < 1) return bcml__fail(err, BCML_EINVAL, "sweep: the test set is empty");
     if (c->test.dim != c->train.dim)
         return bcml__fail(err, BCML_EINVAL, "sweep: the test set has %lld features, the training set %lld",
@@ -164,12 +163,16 @@ done:
     return s;
 }
 
-bcml_status bcml_sweep_train_one(const bcml_sweep_config *c, int j, int family, bcml_sweep_result *out,
-                                 bcml_error *err) {
-    memset(out, 0, sizeof *out);
+static bcml_status require_h1(const bcml_sweep_config *c, bcml_error *err) {
+    return c->h1_train && c->h1_test ? BCML_OK : bcml__fail(err, BCML_EINVAL, "sweep: h1's outputs are required");
+}
+
+bcml_status bcml_sweep_train_model(const bcml_sweep_config *c, int j, int family, bcml_model **model, bcml_error *err) {
+    *model = NULL;
     bcml_status s = check_config(c, j, family, err);
-    if (s) return s;
-    if ((s = bcml_model_clone(c->h2, &out->model, err))) return s;
+    if (s || (c->lambdas[j] != 0 && (s = require_h1(c, err)))) return s;
+    bcml_model *m;
+    if ((s = bcml_model_clone(c->h2, &m, err))) return s;
     bcml_train_opts o;
     bcml_train_opts_init(&o);
     o.epochs = c->epochs;
@@ -185,15 +188,37 @@ bcml_status bcml_sweep_train_one(const bcml_sweep_config *c, int j, int family, 
     o.progress = c->progress ? train_progress : NULL;
     o.user = &t;
     o.cancel = c->cancel;
-    if ((s = bcml_train(out->model, &c->train, &o, NULL, NULL, err))) goto fail;
+    if ((s = bcml_train(m, &c->train, &o, NULL, NULL, err))) {
+        bcml_model_free(m);
+        return s;
+    }
+    *model = m;
+    return BCML_OK;
+}
+
+bcml_status bcml_sweep_evaluate(const bcml_sweep_config *c, int j, int family, bcml_model *model,
+                                bcml_sweep_result *out, bcml_error *err) {
+    memset(out, 0, sizeof *out);
+    bcml_status s = check_config(c, j, family, err);
+    if (s || (s = require_h1(c, err))) return s;
     int twin = family == 0 && bcml_sweep_twin(c, j);
     for (int t = 0; t < 2; t++)
-        if ((s = evaluate_set(c, out->model, j, family, t, &out->evaluation[t], &out->summary_row[t],
-                              twin ? &out->twin_evaluation[t] : NULL, twin ? &out->twin_summary_row[t] : NULL, err)))
-            goto fail;
+        if ((s = evaluate_set(c, model, j, family, t, &out->evaluation[t], &out->summary_row[t],
+                              twin ? &out->twin_evaluation[t] : NULL, twin ? &out->twin_summary_row[t] : NULL, err))) {
+            bcml_sweep_result_free(out);
+            return s;
+        }
     return BCML_OK;
-fail:
-    bcml_sweep_result_free(out);
+}
+
+bcml_status bcml_sweep_train_one(const bcml_sweep_config *c, int j, int family, bcml_sweep_result *out,
+                                 bcml_error *err) {
+    memset(out, 0, sizeof *out);
+    bcml_model *m;
+    bcml_status s = require_h1(c, err);
+    if (s || (s = bcml_sweep_train_model(c, j, family, &m, err))) return s;
+    if ((s = bcml_sweep_evaluate(c, j, family, m, out, err))) bcml_model_free(m);
+    else out->model = m;
     return s;
 }
 

@@ -55,7 +55,7 @@ static bcml_status check_data(const bcml_model *m, const bcml_dataset *d, const 
         if (d->y[i] < 0 || d->y[i] >= (binary ? 2 : out))
             return bcml__fail(err, BCML_EINVAL, "train: label %d of instance %lld is out of range 0..%d", d->y[i],
                               (long long)i, binary ? 1 : out - 1);
-    if (bcml_loss_uses_h1(o->loss.kind) && !o->h1_outputs)
+    if (bcml_loss_needs_h1(&o->loss) && !o->h1_outputs)
         return bcml__fail(err, BCML_EINVAL, "train: loss %s needs h1's outputs on the training set", lname);
     return BCML_OK;
 }
@@ -168,7 +168,7 @@ bcml_status bcml_train(bcml_model *m, const bcml_dataset *d, const bcml_train_op
     bcml_status s = check_data(m, d, o, err);
     if (s) return s;
     int64_t n = d->n, dim = d->dim;
-    int out = bcml_model_output_size(m), uses_h1 = bcml_loss_uses_h1(o->loss.kind);
+    int out = bcml_model_output_size(m), uses_h1 = bcml_loss_uses_h1(o->loss.kind) && o->h1_outputs;
     int bs = o->batch_size < n ? o->batch_size : (int)n;
     bcml_loss_opts lo = o->loss;
     lo.binary_logits = 1; /* the model gives logits; binary losses are computed stably from them */

@@ -269,16 +269,30 @@ fail:
 EXPORT int bw_sweep_num_lambdas(const sweep *s) { return s->c.num_lambdas; }
 EXPORT double bw_sweep_lambda(const sweep *s, int j) { return s->c.lambdas[j]; }
 
-/* One training of the sweep: its two evaluation records and the trained model's bytes (all allocated). */
-/* evals[4]: the records on the training and the test set, then (family 0 of a twin point) family 1's, else NULL */
-EXPORT int bw_sweep_train_one(sweep *s, int j, int family, char **evals, unsigned char **model, int *model_len) {
-    bcml_sweep_result r;
+/* h1's outputs [n, C] on each set (borrowed, outliving the sweep); a training at lambda_c 0 may start before. */
+EXPORT void bw_sweep_set_h1(sweep *s, const float *h1tr, const float *h1te) {
+    s->c.h1_train = h1tr;
+    s->c.h1_test = h1te;
+}
+
+/* One training of the sweep; the model is the caller's (bw_model_free). NULL on error. */
+EXPORT bcml_model *bw_sweep_train_model(sweep *s, int j, int family) {
+    bcml_model *m = NULL;
     s->j = j;
     s->family = family;
-    int st = bcml_sweep_train_one(&s->c, j, family, &r, &last);
+    bcml_sweep_train_model(&s->c, j, family, &m, &last);
+    return m;
+}
+
+/* A trained model's evaluation records (allocated) and bytes: evals[4] on the training and the test set, then
+ * (family 0 of a twin point) family 1's, else NULL. */
+EXPORT int bw_sweep_evaluate(sweep *s, int j, int family, bcml_model *m, char **evals, unsigned char **model,
+                             int *model_len) {
+    bcml_sweep_result r;
+    int st = bcml_sweep_evaluate(&s->c, j, family, m, &r, &last);
     if (st) return st;
     size_t len = 0;
-    st = bcml_model_save(r.model, model, &len, &last);
+    st = bcml_model_save(m, model, &len, &last);
     *model_len = (int)len;
     for (int t = 0; t < 2; t++) {
         evals[t] = r.evaluation[t];

@@ -1,6 +1,7 @@
-// sweep-worker.mjs - one worker of a sweep (see sweep.mjs): its own bcml instance holds the data, h1's
-// outputs and the initial h2, and trains whichever (lambda, family) it is given, posting progress and then
-// the evaluation records (family 1's too when the point is a twin) and the model's bytes.
+// sweep-worker.mjs - one worker of a sweep (see sweep.mjs): its own bcml instance holds the data, the initial
+// h2 and h1's outputs (which may come later: a training at lambda_c 0 starts without them), and trains
+// whichever (lambda, family) it is given, posting progress and then the evaluation records (family 1's too
+// when the point is a twin) and the model's bytes.
 import { load } from './bcml.mjs';
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
@@ -8,10 +9,18 @@ const port = isNode ? (await import('node:worker_threads')).parentPort : self;
 const post = (m, t) => port.postMessage(m, t);
 const listen = (f) => (isNode ? port.on('message', f) : (port.onmessage = (e) => f(e.data)));
 
-let bcml = null, sweep = 0, data = null;
+let bcml = null, sweep = 0, data = null, gotH1;
+const h1Ready = new Promise((ok) => { gotH1 = ok; });
 const keep = (arr) => (arr ? bcml._copyIn(arr) : 0); /* an array copied into this instance's memory (0 for none) */
 
-listen(async (m) => {
+// the set-up messages run one after the other (each needs the one before); a task waits for h1 on its own
+let setup = Promise.resolve();
+listen((m) => {
+  if (m.type === 'data' || m.type === 'init' || m.type === 'h1') setup = setup.then(() => handle(m));
+  else handle(m);
+});
+
+async function handle(m) {
   try {
     if (m.type === 'data') {
       // the sets first, while h1 may still be training; they stay in this instance's memory for the whole sweep
@@ -22,7 +31,7 @@ listen(async (m) => {
       const h2 = bcml.loadModel(m.h2);
       const opts = bcml._cstr(m.options);
       const d = data;
-      sweep = bcml.x.bw_sweep_create(opts, d.xtr, d.ytr, d.ntr, d.xte, d.yte, d.nte, d.dim, d.idsTr, d.idsTe, keep(m.h1tr), keep(m.h1te),
+      sweep = bcml.x.bw_sweep_create(opts, d.xtr, d.ytr, d.ntr, d.xte, d.yte, d.nte, d.dim, d.idsTr, d.idsTe, 0, 0,
         h2.ptr, d.sliceTr, d.sliceTe);
       bcml.x.bw_free(opts);
       if (!sweep) throw bcml._error(1);
@@ -41,25 +50,36 @@ listen(async (m) => {
       const bytes = model.save();
       model.free();
       post({ type: 'trained', model: bytes, epochLoss: r.epochLoss }, [bytes.buffer]);
+    } else if (m.type === 'h1') {
+      bcml.x.bw_sweep_set_h1(sweep, keep(m.h1tr), keep(m.h1te));
+      gotH1();
     } else if (m.type === 'task') {
+      if (bcml.x.bw_sweep_lambda(sweep, m.j) !== 0) await h1Ready; /* at lambda_c 0 the training does not read h1 */
       let last = 0;
       bcml._progress = (kind, j, family, epoch, epochs, fraction) => {
         const now = Date.now();
         if (now - last > 50) { last = now; post({ type: 'progress', j, family, fraction, epoch, epochs }); }
         return false;
       };
-      const out = bcml._scoped((a) => {
-        const ev = a.buf(16), mp = a.buf(4), ml = a.buf(4);
-        bcml._check(bcml.x.bw_sweep_train_one(sweep, m.j, m.family, ev, mp, ml));
-        const p = bcml._ptr(mp), model = bcml._u8.slice(p, p + bcml._i32(ml));
-        bcml.x.bw_free(p);
-        const texts = [0, 1, 2, 3].map((t) => bcml._ptr(ev + 4 * t)).filter((q) => q).map((q) => bcml._take(q));
-        return { evaluations: texts, model }; /* 4 records when the point is a twin: family 1's follow */
-      });
+      const trained = bcml.x.bw_sweep_train_model(sweep, m.j, m.family);
       bcml._progress = null;
-      post({ type: 'result', j: m.j, family: m.family, heapBytes: bcml.x.memory.buffer.byteLength, ...out }, [out.model.buffer]);
+      if (!trained) throw bcml._error(1);
+      try {
+        await h1Ready; /* the evaluations compare with h1 */
+        const out = bcml._scoped((a) => {
+          const ev = a.buf(16), mp = a.buf(4), ml = a.buf(4);
+          bcml._check(bcml.x.bw_sweep_evaluate(sweep, m.j, m.family, trained, ev, mp, ml));
+          const p = bcml._ptr(mp), model = bcml._u8.slice(p, p + bcml._i32(ml));
+          bcml.x.bw_free(p);
+          const texts = [0, 1, 2, 3].map((t) => bcml._ptr(ev + 4 * t)).filter((q) => q).map((q) => bcml._take(q));
+          return { evaluations: texts, model }; /* 4 records when the point is a twin: family 1's follow */
+        });
+        post({ type: 'result', j: m.j, family: m.family, heapBytes: bcml.x.memory.buffer.byteLength, ...out }, [out.model.buffer]);
+      } finally {
+        bcml.x.bw_model_free(trained);
+      }
     }
   } catch (e) {
     post({ type: 'error', message: e.message, code: e.code ?? 1 });
   }
-});
+}

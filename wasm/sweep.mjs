@@ -123,16 +123,6 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
         sliceTe: slices.length ? concat(data.test.slices.map((s) => s.values), data.test.y.length) : null,
       };
       for (const w of pool) w.post(sets);
-      // h1's outputs once, here; the workers never run h1
-      let h1tr = data.h1.outputsTrain, h1te = data.h1.outputsTest;
-      if (data.h1.model) {
-        const given = await data.h1.model;
-        if (state.cancelled) { settle.finish(); return; } /* stops workers spawned after the cancel too */
-        const m = given instanceof Uint8Array ? bcml.loadModel(given) : given;
-        h1tr = m.predict(data.train.x, data.train.y.length);
-        h1te = m.predict(data.test.x, data.test.y.length);
-        if (m !== given) m.free();
-      }
       let h2bytes;
       if (data.h2.model) h2bytes = data.h2.model instanceof Uint8Array ? data.h2.model : data.h2.model.save();
       else {
@@ -144,9 +134,22 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
         slices: slices.map((s, k) => ({ name: s.name, names_train: s.names, names_test: data.test.slices[k].names })),
         ...(data.train.metadata ? { metadata_train: data.train.metadata } : {}), ...(data.test.metadata ? { metadata_test: data.test.metadata } : {}) };
       delete opts.jobs;
-      const init = { type: 'init', options: JSON.stringify(opts), h1tr: Float32Array.from(h1tr), h1te: Float32Array.from(h1te), h2: h2bytes };
+      // the sweep before h1's outputs: a training at lambda_c 0 does not read them, so it starts while h1 trains
       if (state.cancelled) { settle.finish(); return; }
-      for (const w of pool) w.post(init);
+      for (const w of pool) w.post({ type: 'init', options: JSON.stringify(opts), h2: h2bytes });
+      // h1's outputs once, here; the workers never run h1
+      let h1tr = data.h1.outputsTrain, h1te = data.h1.outputsTest;
+      if (data.h1.model) {
+        const given = await data.h1.model;
+        if (state.cancelled) { settle.finish(); return; } /* stops workers spawned after the cancel too */
+        const m = given instanceof Uint8Array ? bcml.loadModel(given) : given;
+        h1tr = m.predict(data.train.x, data.train.y.length);
+        h1te = m.predict(data.test.x, data.test.y.length);
+        if (m !== given) m.free();
+      }
+      const h1 = { type: 'h1', h1tr: Float32Array.from(h1tr), h1te: Float32Array.from(h1te) };
+      if (state.cancelled) { settle.finish(); return; }
+      for (const w of pool) w.post(h1);
     })().catch((e) => settle.fail(e instanceof BcmlError ? e : new BcmlError(String(e?.message ?? e), 1)));
   });
   return handle;

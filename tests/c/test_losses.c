@@ -227,11 +227,49 @@ static void test_bad_input(void) {
     CHECK_FAILS(bcml_probabilities_to_logits(1, 3, notp, &err), BCML_EINVAL, "sums to 0.9");
 }
 
+/* at lambda_c 0 every family is its base alone: h1 may be missing, and the value and gradient are the plain
+ * loss's bit for bit (what lets a sweep train both families once there, and start before h1 exists) */
+static void test_lambda_zero(void) {
+    a1_setup();
+    const bcml_loss_kind kinds[] = {BCML_LOSS_NEW_ERROR_NLL, BCML_LOSS_NEW_ERROR_CROSS_ENTROPY, BCML_LOSS_NEW_ERROR_KL,
+                                    BCML_LOSS_STRICT_IMITATION_NLL, BCML_LOSS_STRICT_IMITATION_CROSS_ENTROPY,
+                                    BCML_LOSS_STRICT_IMITATION_KL, BCML_LOSS_FOCAL_DISTILLATION};
+    bcml_loss_opts o;
+    double base, v, w;
+    float gb[15], g[15], g2[15];
+    bcml_loss_opts_init(&o, BCML_LOSS_CROSS_ENTROPY);
+    CHECK_OK(bcml_loss(&o, 5, 3, NULL, A1_h2, A1_y, &base, gb, &err));
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        bcml_loss_opts_init(&o, kinds[k]);
+        o.lambda_c = 0;
+        CHECK(!bcml_loss_needs_h1(&o));
+        CHECK_OK(bcml_loss(&o, 5, 3, A1_h1, A1_h2, A1_y, &v, g, &err));
+        CHECK_OK(bcml_loss(&o, 5, 3, NULL, A1_h2, A1_y, &w, g2, &err));
+        CHECK(v == base && w == base && memcmp(g, gb, sizeof g) == 0 && memcmp(g2, gb, sizeof g) == 0);
+        o.lambda_c = 0.5;
+        CHECK(bcml_loss_needs_h1(&o));
+        CHECK_FAILS(bcml_loss(&o, 5, 3, NULL, A1_h2, A1_y, &v, g, &err), BCML_EINVAL, "needs h1");
+    }
+    float p[2] = {0.25f, 0.75f}, q[2] = {0.5f, 0.9f}, gp[2], gq[2];
+    int32_t yb[2] = {0, 1};
+    bcml_loss_opts_init(&o, BCML_LOSS_BCE);
+    CHECK_OK(bcml_loss(&o, 2, 1, NULL, p, yb, &base, gp, &err));
+    for (int si = 0; si < 2; si++) {
+        bcml_loss_opts_init(&o, si ? BCML_LOSS_STRICT_IMITATION_BCE : BCML_LOSS_NEW_ERROR_BCE);
+        o.lambda_c = 0;
+        CHECK_OK(bcml_loss(&o, 2, 1, q, p, yb, &v, gq, &err));
+        CHECK(v == base && memcmp(gq, gp, sizeof gq) == 0);
+        CHECK_OK(bcml_loss(&o, 2, 1, NULL, p, yb, &v, gq, &err));
+        CHECK(v == base && memcmp(gq, gp, sizeof gq) == 0);
+    }
+}
+
 int main(void) {
     test_golden_multiclass();
     test_golden_binary();
     test_gradients();
     test_empty_support();
     test_bad_input();
+    test_lambda_zero();
     return check_report("losses");
 }

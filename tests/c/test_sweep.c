@@ -223,6 +223,30 @@ static void test_twins(void) {
     fixture_free(&f);
 }
 
+/* training and evaluating in two steps: at lambda_c 0 the training needs no h1, and gives train_one's model */
+static void test_two_steps(void) {
+    fixture f;
+    bcml_sweep_config c;
+    fixture_init(&f, &c);
+    bcml_sweep_result one, two;
+    CHECK_OK(bcml_sweep_train_one(&c, 0, 0, &one, &err));
+    bcml_sweep_config no_h1 = c;
+    no_h1.h1_train = no_h1.h1_test = NULL;
+    bcml_model *m = NULL;
+    CHECK_OK(bcml_sweep_train_model(&no_h1, 0, 0, &m, &err));
+    CHECK(memcmp(bcml_model_params(m), bcml_model_params(one.model), bcml_model_param_count(m) * sizeof(float)) == 0);
+    CHECK_FAILS(bcml_sweep_evaluate(&no_h1, 0, 0, m, &two, &err), BCML_EINVAL, "h1's outputs are required");
+    CHECK_OK(bcml_sweep_evaluate(&c, 0, 0, m, &two, &err));
+    CHECK(!two.model && strcmp(two.evaluation[1], one.evaluation[1]) == 0 && strcmp(two.twin_evaluation[0], one.twin_evaluation[0]) == 0);
+    bcml_sweep_result_free(&two);
+    bcml_sweep_result_free(&one);
+    bcml_model_free(m);
+    CHECK_FAILS(bcml_sweep_train_model(&no_h1, 1, 0, &m, &err), BCML_EINVAL, "h1's outputs are required");
+    CHECK(m == NULL);
+    CHECK_FAILS(bcml_sweep_train_one(&no_h1, 0, 0, &one, &err), BCML_EINVAL, "h1's outputs are required");
+    fixture_free(&f);
+}
+
 static char *slurp(const char *path) {
     FILE *fp = fopen(path, "rb");
     if (!fp) return NULL;
@@ -307,6 +331,7 @@ int main(void) {
     test_summary();
     test_train_one();
     test_twins();
+    test_two_steps();
     test_folder();
     return check_report("sweep");
 }

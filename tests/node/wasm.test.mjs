@@ -167,14 +167,18 @@ test('the cross-entropy pair trains once per lambda_c: records, models and summa
   assert.ok(seen.every((p) => p.trainingsTotal === 4) && seen.at(-1).trainingsDone === 4 && seen.at(-1).fraction === 1);
 });
 
-test('h1 as a promise: the workers start while it trains, the summary is the same; a failed h1 fails the sweep', async () => {
+test('h1 as a promise: the workers start and train lambda_c 0 while it trains, the summary is the same; a failed h1 fails the sweep', async () => {
   const b = builds.simd, data = sweepData(b);
   const direct = await b.sweep(sweepConfig, data, { workers: 2 }).done;
   let settle;
   const later = new Promise((ok) => { settle = ok; });
-  const h = b.sweep(sweepConfig, { ...data, h1: { model: later } }, { workers: 2 });
+  const seen = [];
+  const h = b.sweep(sweepConfig, { ...data, h1: { model: later } }, { workers: 2, onProgress: (p) => seen.push(p) });
   await new Promise((ok) => setTimeout(ok, 300)); /* the pool is up and holds the sets, waiting for h1 */
   assert.equal(h.evaluations.size, 0);
+  // lambda_c 0 reads no h1: both of its trainings run meanwhile; the others wait
+  assert.ok(seen.some((p) => p.lambda === 0 && p.dissonance === 'new-error') && seen.some((p) => p.lambda === 0 && p.dissonance === 'strict-imitation'));
+  assert.ok(seen.every((p) => p.lambda === 0));
   settle(readFileSync(join(work, 'h1.bcml')));
   assert.deepEqual(await h.done, direct);
   const failed = b.sweep(sweepConfig, { ...data, h1: { model: Promise.reject(new BcmlError('h1 could not be trained', 1)) } }, { workers: 2 });
