@@ -377,6 +377,10 @@ typedef struct {
     int (*progress)(void *user, const bcml_sweep_progress *p); /* non-zero return cancels; may be NULL */
     void *user;
     const volatile int *cancel;
+    /* bcml_sweep_run_dir only, when h1_train is NULL: makes h1's outputs (kept by the caller until the run
+     * ends), called once on one of the run's threads while the others train lambda_c 0, which reads no h1 */
+    bcml_status (*h1_make)(void *h1_user, const float **train, const float **test, int *probabilities, bcml_error *err);
+    void *h1_user;
 } bcml_sweep_config;
 
 void bcml_sweep_config_init(bcml_sweep_config *c);
@@ -423,9 +427,10 @@ bcml_status bcml_sweep_summary(const char *const *evaluations, int n, int expect
 
 /* Native folder driver: runs the trainings whose files are missing from dir (so an interrupted sweep
  * resumes), jobs at a time in threads, writing {k}-evaluation-data.json, {lambda}-model-{family}.bcml and,
- * after every evaluation, sweep_summary.json, each atomically. config_json is stored as bcml-sweep.json;
- * a folder holding a different config is refused. only_point >= 0 runs that lambda index alone and leaves
- * the summary to bcml_sweep_merge_dir. */
+ * after every evaluation, sweep_summary.json, each atomically. config_json is stored as bcml-sweep.json
+ * (before the first result: after h1_make, so a failed h1 leaves the folder unclaimed); a folder holding a
+ * different config is refused. only_point >= 0 runs that lambda index alone and leaves the summary to
+ * bcml_sweep_merge_dir. */
 bcml_status bcml_sweep_run_dir(const bcml_sweep_config *c, const char *dir, const char *config_json,
                                const char *constraint, int jobs, int only_point, bcml_error *err);
 /* Writes sweep_summary.json from the evaluation files in dir. */

@@ -114,13 +114,16 @@ static bcml_status write_summary(const char *dir, char **texts, int count, int e
 
 /* ---------------------------------------------------------------- the threaded run */
 
+enum { H1_READY, H1_MISSING, H1_MAKING };
+
 typedef struct {
     const bcml_sweep_config *c;
-    bcml_sweep_config cw;          /* c with the driver's progress hook */
+    bcml_sweep_config cw;          /* c with the driver's progress hook, and h1's outputs once they exist */
     const char *dir, *constraint;
-    int *tasks, ntasks, next;      /* task t = 2j + family */
+    char *ident;                   /* bcml-sweep.json, written before the first result (NULL: already there) */
+    int *tasks, ntasks, next;      /* task t = 2j + family; lambda_c 0 first */
     double *frac;                  /* per task (by 2j + family), fraction trained */
-    int done, write_summary;
+    int done, write_summary, h1;
     char **texts;                  /* evaluations by datapoint index, for the summary */
     int ntexts;
     double t0;
@@ -128,7 +131,18 @@ typedef struct {
     bcml_status status;
     bcml_error first_err;
     pthread_mutex_t lock;
+    pthread_cond_t changed;        /* h1's outputs arrived, or the run stops */
 } run_state;
+
+/* with the lock held: the first failure stops the run (a cancel gives way to a real error) */
+static void fail_run(run_state *r, bcml_status s, const bcml_error *e) {
+    if (!r->status || (r->status == BCML_ECANCELLED && s != BCML_ECANCELLED)) {
+        r->status = s;
+        r->first_err = *e;
+    }
+    r->stop = 1;
+    pthread_cond_broadcast(&r->changed);
+}
 
 static int on_progress(void *user, const bcml_sweep_progress *p) {
     run_state *r = user;
@@ -147,7 +161,10 @@ static int on_progress(void *user, const bcml_sweep_progress *p) {
     q.elapsed_s = now_s() - r->t0;
     q.eta_s = q.fraction > 0 ? q.elapsed_s * (1 - q.fraction) / q.fraction : NAN;
     if (r->c->progress) cancel = r->c->progress(r->c->user, &q);
-    if (cancel) r->stop = 1;
+    if (cancel) {
+        r->stop = 1;
+        pthread_cond_broadcast(&r->changed);
+    }
     pthread_mutex_unlock(&r->lock);
     return cancel || r->stop;
 }
@@ -175,30 +192,77 @@ static bcml_status save_result(run_state *r, int j, int family, const bcml_model
     return BCML_OK;
 }
 
-static void *worker(void *arg) {
-    run_state *r = arg;
-    for (;;) {
-        pthread_mutex_lock(&r->lock);
-        int t = r->stop || r->next >= r->ntasks ? -1 : r->tasks[r->next++];
+/* with the lock held, released meanwhile: h1's outputs made by the caller's hook, then the folder claimed */
+static void make_h1(run_state *r) {
+    r->h1 = H1_MAKING;
+    pthread_mutex_unlock(&r->lock);
+    const float *tr = NULL, *te = NULL;
+    int probabilities = 0;
+    bcml_error e = {0};
+    bcml_status s = r->c->h1_make(r->c->h1_user, &tr, &te, &probabilities, &e);
+    if (!s && (!tr || !te)) s = bcml__fail(&e, BCML_EINVAL, "sweep: the h1 hook gave no outputs");
+    if (!s && r->ident) { /* no result is written before h1 exists: a failed h1 leaves the folder unclaimed */
+        char path[4096];
+        path_join(path, sizeof path, r->dir, "bcml-sweep.json");
+        s = bcml__write_file_atomic(path, r->ident, strlen(r->ident), &e);
+    }
+    pthread_mutex_lock(&r->lock);
+    if (s) {
+        fail_run(r, s, &e);
+        return;
+    }
+    r->cw.h1_train = tr;
+    r->cw.h1_test = te;
+    r->cw.h1_probabilities = probabilities;
+    r->h1 = H1_READY;
+    pthread_cond_broadcast(&r->changed);
+}
+
+/* One task, with the lock held (released while it trains and evaluates): a training at lambda_c 0 may start
+ * before h1's outputs exist; its evaluations wait for them. */
+static void run_task(run_state *r, int t) {
+    int j = t / 2, family = t % 2;
+    bcml_sweep_config cw = r->cw; /* a copy: h1's outputs may arrive while this one trains */
+    pthread_mutex_unlock(&r->lock);
+    bcml_model *m = NULL;
+    bcml_sweep_result res;
+    memset(&res, 0, sizeof res);
+    bcml_error e = {0};
+    bcml_status s = bcml_sweep_train_model(&cw, j, family, &m, &e);
+    pthread_mutex_lock(&r->lock);
+    while (!s && r->h1 != H1_READY && !r->stop) pthread_cond_wait(&r->changed, &r->lock);
+    if (!s && r->h1 == H1_READY) {
+        cw = r->cw;
         pthread_mutex_unlock(&r->lock);
-        if (t < 0) break;
-        bcml_sweep_result res;
-        bcml_error e = {0};
-        bcml_status s = bcml_sweep_train_one(&r->cw, t / 2, t % 2, &res, &e);
+        s = bcml_sweep_evaluate(&cw, j, family, m, &res, &e);
         pthread_mutex_lock(&r->lock);
-        if (!s) s = save_result(r, t / 2, t % 2, res.model, res.evaluation, res.summary_row, &e);
-        if (!s && res.twin_evaluation[0]) s = save_result(r, t / 2, 1, res.model, res.twin_evaluation, res.twin_summary_row, &e);
+        if (!s) s = save_result(r, j, family, m, res.evaluation, res.summary_row, &e);
+        if (!s && res.twin_evaluation[0]) s = save_result(r, j, 1, m, res.twin_evaluation, res.twin_summary_row, &e);
         if (!s) {
             r->done++;
             r->frac[t] = 1.0;
-        } else if (!r->status || (r->status == BCML_ECANCELLED && s != BCML_ECANCELLED)) {
-            r->status = s;
-            r->first_err = e;
-            r->stop = 1;
         }
-        pthread_mutex_unlock(&r->lock);
-        bcml_sweep_result_free(&res);
     }
+    if (s) fail_run(r, s, &e);
+    bcml_sweep_result_free(&res);
+    bcml_model_free(m);
+}
+
+static void *worker(void *arg) {
+    run_state *r = arg;
+    pthread_mutex_lock(&r->lock);
+    while (!r->stop) {
+        if (r->h1 == H1_MISSING) { make_h1(r); continue; } /* the first free thread makes h1's outputs */
+        if (r->next >= r->ntasks) break;
+        int t = r->tasks[r->next];
+        if (r->h1 != H1_READY && r->c->lambdas[t / 2] != 0) { /* this training reads h1 */
+            pthread_cond_wait(&r->changed, &r->lock);
+            continue;
+        }
+        r->next++;
+        run_task(r, t);
+    }
+    pthread_mutex_unlock(&r->lock);
     return NULL;
 }
 
@@ -217,22 +281,24 @@ static bcml_status identity(const bcml_sweep_config *c, const char *config_json,
     return *out ? BCML_OK : bcml__fail(err, BCML_ENOMEM, "out of memory");
 }
 
-static bcml_status prepare_dir(const char *dir, const char *config_json, bcml_error *err) {
+/* Creates dir; a stored identity must match. *claimed: the identity is already stored (else the caller writes
+ * it before the first result). */
+static bcml_status prepare_dir(const char *dir, const char *config_json, int *claimed, bcml_error *err) {
+    *claimed = 0;
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) return bcml__fail(err, BCML_EIO, "cannot create the folder %s", dir);
     char path[4096];
     path_join(path, sizeof path, dir, "bcml-sweep.json");
-    if (file_exists(path)) {
-        char *old = NULL;
-        bcml_status s = bcml__read_file(path, &old, NULL, err);
-        if (s) return s;
-        int same = strcmp(old, config_json) == 0;
-        free(old);
-        if (!same)
-            return bcml__fail(err, BCML_EINVAL, "%s holds a sweep with a different configuration (bcml-sweep.json); "
-                              "use another folder", dir);
-        return BCML_OK;
-    }
-    return bcml__write_file_atomic(path, config_json, strlen(config_json), err);
+    if (!file_exists(path)) return BCML_OK;
+    char *old = NULL;
+    bcml_status s = bcml__read_file(path, &old, NULL, err);
+    if (s) return s;
+    int same = strcmp(old, config_json) == 0;
+    free(old);
+    if (!same)
+        return bcml__fail(err, BCML_EINVAL, "%s holds a sweep with a different configuration (bcml-sweep.json); "
+                          "use another folder", dir);
+    *claimed = 1;
+    return BCML_OK;
 }
 
 bcml_status bcml_sweep_run_dir(const bcml_sweep_config *c, const char *dir, const char *config_json,
@@ -242,13 +308,18 @@ bcml_status bcml_sweep_run_dir(const bcml_sweep_config *c, const char *dir, cons
         return bcml__fail(err, BCML_EINVAL, "sweep: point %d is outside the grid of %d lambdas (0..%d)", only_point,
                           c->num_lambdas, c->num_lambdas - 1);
     if (jobs < 1 || jobs > 256) return bcml__fail(err, BCML_EINVAL, "sweep: jobs must be 1 to 256, got %d", jobs);
-    char *ident = NULL;
-    bcml_status s = identity(c, config_json, &ident, err);
-    if (!s) s = prepare_dir(dir, ident, err);
-    bcml_free(ident);
-    if (s) return s;
+    int given = c->h1_train && c->h1_test;
+    if (!given && !c->h1_make) return bcml__fail(err, BCML_EINVAL, "sweep: h1's outputs (or a hook that makes them) are required");
     run_state r;
     memset(&r, 0, sizeof r);
+    int claimed = 0;
+    bcml_status s = identity(c, config_json, &r.ident, err);
+    if (!s) s = prepare_dir(dir, r.ident, &claimed, err);
+    if (s || claimed) { /* a stored identity stays as it is */
+        bcml_free(r.ident);
+        r.ident = NULL;
+        if (s) return s;
+    }
     r.c = c;
     r.cw = *c;
     r.cw.progress = on_progress;
@@ -272,26 +343,34 @@ bcml_status bcml_sweep_run_dir(const bcml_sweep_config *c, const char *dir, cons
             have[k] = NULL;
         }
     free_texts(have, nhave);
-    for (int j = 0; j < c->num_lambdas; j++) {
-        if (only_point >= 0 && j != only_point) continue;
-        int missing[2];
-        for (int f = 0; f < 2; f++) {
-            char path[4096];
-            model_path(path, sizeof path, dir, c->lambdas[j], f);
-            missing[f] = !(r.texts[4 * j + 2 * f] && r.texts[4 * j + 2 * f + 1] && file_exists(path));
+    for (int zero = 1; zero >= 0; zero--) /* lambda_c 0 first: those trainings may start before h1 exists */
+        for (int j = 0; j < c->num_lambdas; j++) {
+            if ((only_point >= 0 && j != only_point) || (c->lambdas[j] == 0) != zero) continue;
+            int missing[2];
+            for (int f = 0; f < 2; f++) {
+                char path[4096];
+                model_path(path, sizeof path, dir, c->lambdas[j], f);
+                missing[f] = !(r.texts[4 * j + 2 * f] && r.texts[4 * j + 2 * f + 1] && file_exists(path));
+            }
+            if (bcml_sweep_twin(c, j)) { /* one training gives both families */
+                if (missing[0] || missing[1]) r.tasks[r.ntasks++] = 2 * j;
+            } else
+                for (int f = 0; f < 2; f++)
+                    if (missing[f]) r.tasks[r.ntasks++] = 2 * j + f;
         }
-        if (bcml_sweep_twin(c, j)) { /* one training gives both families */
-            if (missing[0] || missing[1]) r.tasks[r.ntasks++] = 2 * j;
-        } else
-            for (int f = 0; f < 2; f++)
-                if (missing[f]) r.tasks[r.ntasks++] = 2 * j + f;
+    r.h1 = given || r.ntasks == 0 ? H1_READY : H1_MISSING; /* nothing left to train: no h1 needed */
+    if (r.h1 == H1_READY && r.ident) {
+        char path[4096];
+        path_join(path, sizeof path, dir, "bcml-sweep.json");
+        if ((s = bcml__write_file_atomic(path, r.ident, strlen(r.ident), err))) goto done;
     }
     pthread_mutex_init(&r.lock, NULL);
+    pthread_cond_init(&r.changed, NULL);
     r.t0 = now_s();
     if (r.ntasks == 0 && r.write_summary) {
         s = write_summary(dir, r.texts, r.ntexts, c->num_lambdas, constraint, err);
     } else {
-        int nt = jobs < r.ntasks ? jobs : r.ntasks;
+        int want = r.ntasks + (r.h1 == H1_MISSING), nt = jobs < want ? jobs : want;
         pthread_t th[256];
         int started = 0;
         for (int i = 1; i < nt; i++) {
@@ -303,11 +382,13 @@ bcml_status bcml_sweep_run_dir(const bcml_sweep_config *c, const char *dir, cons
         s = r.status;
         if (s && err) *err = r.first_err;
     }
+    pthread_cond_destroy(&r.changed);
     pthread_mutex_destroy(&r.lock);
 done:
     free_texts(r.texts, r.ntexts);
     free(r.tasks);
     free(r.frac);
+    bcml_free(r.ident);
     return s;
 }
 

@@ -132,6 +132,24 @@ static int h1_outputs(const cJSON *jh1, const cJSON *train_spec, const cli_data 
     return rc;
 }
 
+/* h1_outputs as the sweep's hook: the run calls it on one thread while others train lambda_c 0 */
+typedef struct {
+    const cJSON *jh1, *train_spec;
+    const cli_data *train, *test;
+    int C;
+    const char *dir;
+    float *o_train, *o_test; /* freed by the command */
+} h1_job;
+
+static bcml_status make_h1(void *user, const float **train, const float **test, int *probabilities, bcml_error *e) {
+    h1_job *j = user;
+    if (h1_outputs(j->jh1, j->train_spec, j->train, j->test, j->C, j->dir, &j->o_train, &j->o_test, probabilities, e))
+        return e->code ? e->code : BCML_EINVAL;
+    *train = j->o_train;
+    *test = j->o_test;
+    return BCML_OK;
+}
+
 static double num(const cJSON *o, const char *k) {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
     return cJSON_IsNumber(v) ? v->valuedouble : NAN;
@@ -191,7 +209,7 @@ int cmd_sweep(const cli_args *a) {
     cli_data train = {0}, test = {0};
     bcml_encoder *enc = NULL;
     bcml_model *h2 = NULL;
-    float *h1_train = NULL, *h1_test = NULL;
+    h1_job h1 = {0};
     double *lambdas = NULL;
     char *stored = NULL, *summary = NULL;
     bcml_sweep_config c;
@@ -236,9 +254,9 @@ int cmd_sweep(const cli_args *a) {
         }
     }
     if (mkdir(a->out, 0777) != 0 && errno != EEXIST) { rc = cli_fail("cannot create the folder %s", a->out); goto done; }
-    if (h1_outputs(cJSON_GetObjectItemCaseSensitive(cfg, "h1"), cJSON_GetObjectItemCaseSensitive(cfg, "data"), &train, &test, C, a->out, &h1_train, &h1_test,
-                   &c.h1_probabilities, &e))
-        goto fail;
+    /* h1's outputs are made by the run: its training overlaps the first trainings when jobs are to spare */
+    h1 = (h1_job){cJSON_GetObjectItemCaseSensitive(cfg, "h1"), cJSON_GetObjectItemCaseSensitive(cfg, "data"), &train, &test, C,
+                  a->out, NULL, NULL};
     c.train = (bcml_dataset){train.n, train.dim, train.x, train.y, train.ids};
     c.test = (bcml_dataset){test.n, test.dim, test.x, test.y, test.ids};
     c.num_slice_columns = train.num_slices;
@@ -249,8 +267,8 @@ int cmd_sweep(const cli_args *a) {
         snprintf(epath, sizeof epath, "%s/encoding.json", a->out);
         if (cli_save_encoding(enc ? enc : train.encoder, epath, &e)) goto fail;
     }
-    c.h1_train = h1_train;
-    c.h1_test = h1_test;
+    c.h1_make = make_h1;
+    c.h1_user = &h1;
     c.h2 = h2;
     bar_state bar = {isatty(2), 0, -1};
     c.progress = on_progress;
@@ -292,8 +310,8 @@ done:
     cli_free_data(&train);
     cli_free_data(&test);
     bcml_model_free(h2);
-    free(h1_train);
-    free(h1_test);
+    free(h1.o_train);
+    free(h1.o_test);
     free(lambdas);
     free(stored);
     bcml_free(summary);

@@ -275,6 +275,25 @@ static int same_folder(const char *a, const char *b) {
     return 1;
 }
 
+/* h1's outputs through the run's hook (the fixture's), or a failure */
+static bcml_status hook_h1(void *user, const float **train, const float **test, int *probabilities, bcml_error *e) {
+    const fixture *f = user;
+    if (!f) {
+        snprintf(e->msg, sizeof e->msg, "h1 could not be made");
+        return e->code = BCML_EIO;
+    }
+    *train = f->h1tr;
+    *test = f->h1te;
+    *probabilities = 0;
+    return BCML_OK;
+}
+
+static int file_there(const char *path) {
+    FILE *fp = fopen(path, "rb");
+    if (fp) fclose(fp);
+    return fp != NULL;
+}
+
 static int cancel_after_two(void *user, const bcml_sweep_progress *p) {
     (void)user;
     return p->trainings_done >= 2;
@@ -303,6 +322,23 @@ static void test_folder(void) {
     CHECK_OK(bcml_sweep_merge_dir("sweep_d", NULL, &err));
     CHECK(same_folder("sweep_a", "sweep_d"));
     CHECK_FAILS(bcml_sweep_run_dir(&c, "sweep_a", "{\"other\":1}", NULL, 1, -1, &err), BCML_EINVAL, "different configuration");
+    /* h1's outputs made by the run (while lambda_c 0 trains): the same folder with 1 and 2 jobs */
+    bcml_sweep_config ch = c;
+    ch.h1_train = ch.h1_test = NULL;
+    ch.h1_make = hook_h1;
+    ch.h1_user = &f;
+    system("rm -rf sweep_g sweep_h sweep_i");
+    CHECK_OK(bcml_sweep_run_dir(&ch, "sweep_g", cfg, NULL, 1, -1, &err));
+    CHECK_OK(bcml_sweep_run_dir(&ch, "sweep_h", cfg, NULL, 2, -1, &err));
+    CHECK(same_folder("sweep_a", "sweep_g") && same_folder("sweep_a", "sweep_h"));
+    /* a hook that fails: its error, no result, and the folder left unclaimed for a corrected config */
+    ch.h1_user = NULL;
+    CHECK_FAILS(bcml_sweep_run_dir(&ch, "sweep_i", cfg, NULL, 2, -1, &err), BCML_EIO, "h1 could not be made");
+    CHECK(!file_there("sweep_i/bcml-sweep.json") && !file_there("sweep_i/0-evaluation-data.json"));
+    CHECK_OK(bcml_sweep_run_dir(&ch, "sweep_h", cfg, NULL, 2, -1, &err)); /* complete: nothing to train, no h1 asked */
+    ch.h1_make = NULL;
+    CHECK_FAILS(bcml_sweep_run_dir(&ch, "sweep_i", cfg, NULL, 1, -1, &err), BCML_EINVAL, "h1's outputs");
+    system("rm -rf sweep_g sweep_h sweep_i");
     /* a pair that is a twin at lambda_c 0 only: one training there, two at the others, as jobs 1 and 2 */
     bcml_loss_opts_init(&c.new_error, BCML_LOSS_NEW_ERROR_KL);
     bcml_loss_opts_init(&c.strict_imitation, BCML_LOSS_STRICT_IMITATION_KL);
