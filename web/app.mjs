@@ -3,7 +3,7 @@
 import { load } from './wasm/bcml.mjs';
 import { csvDataset, arrayDataset, weatherDemo, adultDemo, digitsDemo, predictionsInput, folderTexts, thumbnails } from './data.mjs';
 import { analysisLayout, pointLayout, createAnalysis, renderPoint, freshPoint, defaultPoint } from './analysis.mjs';
-import { renderProgress } from './components/progress.mjs';
+import { renderProgress, sweepProgress } from './components/progress.mjs';
 import { download, downloadText, standaloneSvg, chartsToPng } from './components/exporter.mjs';
 import { el, clear } from './components/format.mjs';
 import { renderGuide } from './guide.mjs';
@@ -183,7 +183,7 @@ async function startSweep() {
   S.view.names = ds.classNames ?? null;
   S.view.image?.revoke();
   S.view.image = thumbnails(S.bcml, ds);
-  renderProgress($('progress'), { fraction: 0, text: 'training h1…' });
+  const bar = sweepProgress($('progress'));
   await new Promise((r) => setTimeout(r, 20));
   let h1p = null;
   try {
@@ -192,14 +192,13 @@ async function startSweep() {
     // h1's seed is the sweep's plus one, for its weights and its shuffles alike (as a CLI "h1": {"train"} with that seed)
     h1p = S.bcml.trainInWorker({ spec: h1spec, seed: f.seed + 1 }, { x: ds.train.x.subarray(0, k * ds.dim), y: ds.train.y.subarray(0, k) },
       { epochs: f.h1_epochs, batch_size: f.batch_size, seed: f.seed + 1, optimizer: sweepConfig(f).optimizer },
-      (p) => renderProgress($('progress'), { fraction: (p.epoch - 1 + p.batch / p.batches) / p.epochs, text: `training h1: epoch ${p.epoch} of ${p.epochs}` }))
-      .then((r) => r.model);
+      bar.h1).then((r) => { bar.h1(null); return r.model; });
     const config = sweepConfig(f);
     S.config = config;
-    // the sweep's workers start while h1 trains
+    // the sweep's workers start while h1 trains, and train lambda_c 0, which reads no h1
     S.handle = S.bcml.sweep(config, { train: ds.train, test: ds.test, h1: { model: h1p }, h2: { spec } }, {
       workers: f.workers,
-      onProgress: (p) => renderProgress($('progress'), p),
+      onProgress: bar.sweep,
       onEvaluation: (e) => { S.view.evaluations.set(e.datapoint_index, e); scheduleRender(); },
     });
     const summary = await S.handle.done;

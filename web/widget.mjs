@@ -11,7 +11,7 @@
 // Outputs: status ('waiting' | 'running' | 'done' | 'cancelled' | 'error'), message, progress, summary,
 // evaluations ({ datapoint index: record }), record (a comparison), h1_bytes (the h1 model the sweep used).
 import { analysisLayout, pointLayout, createAnalysis, renderPoint, freshPoint, defaultPoint } from './analysis.mjs';
-import { renderProgress } from './components/progress.mjs';
+import { renderProgress, sweepProgress } from './components/progress.mjs';
 import { el } from './components/format.mjs';
 import { thumbnails, csvPair } from './data.mjs';
 
@@ -132,17 +132,19 @@ export function renderWidget({ model, el: host }, loadBcml) {
       return { ...spec, ...input, classes: spec.classes ?? ds.numClasses };
     };
     thumbs = thumbnails(bcml, ds);
+    const progress = sweepProgress(bar);
     let h1 = meta.h1.outputs ? null : view(model.get('h1_model'), Uint8Array);
-    if (meta.h1.train) { // the update scenario: h1 learns from the first rows of the training set
+    if (meta.h1.train) { // the update scenario: h1 learns from the first rows of the training set, beside the sweep
       const t = meta.h1.train, k = Math.max(1, Math.round(ds.train.y.length * t.fraction));
-      say('training h1');
-      const r = await bcml.trainInWorker({ spec: sized(meta.h1.spec), seed: t.seed }, { x: ds.train.x.subarray(0, k * ds.dim), y: ds.train.y.subarray(0, k) },
-        t.options, (p) => renderProgress(bar, { fraction: (p.epoch - 1 + p.batch / p.batches) / p.epochs, text: `training h1: epoch ${p.epoch} of ${p.epochs}` }));
-      h1 = r.model.save();
-      r.model.free();
-      publish({ h1_bytes: new DataView(h1.buffer) });
-    }
-    if (closed) return;
+      h1 = bcml.trainInWorker({ spec: sized(meta.h1.spec), seed: t.seed }, { x: ds.train.x.subarray(0, k * ds.dim), y: ds.train.y.subarray(0, k) },
+        t.options, progress.h1).then((r) => {
+        progress.h1(null);
+        const bytes = r.model.save();
+        r.model.free();
+        publish({ h1_bytes: new DataView(bytes.buffer) });
+        return bytes;
+      });
+    } else progress.h1(null);
     const h1input = h1 ? { model: h1 } : { outputsTrain: view(model.get('h1_train'), Float32Array), outputsTest: view(model.get('h1_test'), Float32Array), probabilities: !!meta.h1.probabilities };
     const h2input = meta.h2.spec ? { spec: sized(meta.h2.spec) } : { model: view(model.get('h2_model'), Uint8Array) };
     const evaluations = new Map();
@@ -150,7 +152,7 @@ export function renderWidget({ model, el: host }, loadBcml) {
     handle = bcml.sweep(config, { train: ds.train, test: ds.test, h1: h1input, h2: h2input }, {
       workers: meta.workers,
       onProgress: (p) => {
-        renderProgress(bar, p);
+        progress.sweep(p);
         const now = Date.now();
         if (now - last > 500) { last = now; publish({ progress: p.fraction, message: bar.textContent }); }
       },
