@@ -82,6 +82,7 @@ export interface SweepConfig {
 export interface SweepSet { x: Floats; y: Ints; ids?: ArrayLike<number>; slices?: SliceColumn[]; metadata?: string[] }
 
 export interface SweepProgress {
+  /** trainingsTotal counts one training per twin point (where both families train the same model) */
   fraction: number; trainingsDone: number; trainingsTotal: number; elapsed: number; eta: number;
   lambda: number; dissonance: 'new-error' | 'strict-imitation'; epoch: number; epochs: number;
 }
@@ -140,7 +141,7 @@ export class Bcml {
   gemm(M: number, N: number, K: number, A: Floats, B: Floats, options?: { transA?: boolean; transB?: boolean }): Float32Array;
   sweep(config: SweepConfig, data: {
     train: SweepSet; test: SweepSet;
-    /** a promise (e.g. of trainInWorker's model) lets the sweep's workers start while h1 trains */
+    /** a promise (e.g. of trainInWorker's model) lets the sweep's workers start, and train lambda_c 0 (which reads no h1), while h1 trains */
     h1: { model: Model | Uint8Array | Promise<Model | Uint8Array> } | { outputsTrain: Floats; outputsTest: Floats; probabilities?: boolean };
     h2: { model: Model | Uint8Array } | { spec: object };
   }, options?: { workers?: number; onProgress?: (p: SweepProgress) => void; onEvaluation?: (e: Evaluation) => void }): SweepHandle;
