@@ -1,7 +1,8 @@
 // sweep.mjs - a lambda_c sweep off the calling thread: a pool of workers (sweep-worker.mjs) shares the
-// trainings (lambda x {new-error, strict-imitation}, one for both at a twin point); every evaluation is streamed as soon as it exists; the
-// summary is computed by the same C code as the native CLI's, from the same records, so it does not depend
-// on how many workers ran. cancel() stops the workers at once and keeps what they finished.
+// trainings (lambda x {new-error, strict-imitation}, one for both at a twin point); every evaluation is
+// streamed as soon as it exists; the summary is computed by the same C code as the native CLI's, from the same
+// records, so it does not depend on how many workers ran. cancel() stops the workers at once and keeps what
+// they finished.
 import { BcmlError } from './error.mjs';
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
