@@ -192,6 +192,13 @@ static bcml_status save_result(run_state *r, int j, int family, const bcml_model
     return BCML_OK;
 }
 
+/* Stores the run's identity as bcml-sweep.json: the folder is this sweep's from then on. */
+static bcml_status claim_dir(const char *dir, const char *ident, bcml_error *err) {
+    char path[4096];
+    path_join(path, sizeof path, dir, "bcml-sweep.json");
+    return bcml__write_file_atomic(path, ident, strlen(ident), err);
+}
+
 /* with the lock held, released meanwhile: h1's outputs made by the caller's hook, then the folder claimed */
 static void make_h1(run_state *r) {
     r->h1 = H1_MAKING;
@@ -201,11 +208,8 @@ static void make_h1(run_state *r) {
     bcml_error e = {0};
     bcml_status s = r->c->h1_make(r->c->h1_user, &tr, &te, &probabilities, &e);
     if (!s && (!tr || !te)) s = bcml__fail(&e, BCML_EINVAL, "sweep: the h1 hook gave no outputs");
-    if (!s && r->ident) { /* no result is written before h1 exists: a failed h1 leaves the folder unclaimed */
-        char path[4096];
-        path_join(path, sizeof path, r->dir, "bcml-sweep.json");
-        s = bcml__write_file_atomic(path, r->ident, strlen(r->ident), &e);
-    }
+    /* no result is written before h1 exists: a failed h1 leaves the folder unclaimed */
+    if (!s && r->ident) s = claim_dir(r->dir, r->ident, &e);
     pthread_mutex_lock(&r->lock);
     if (s) {
         fail_run(r, s, &e);
@@ -359,11 +363,7 @@ bcml_status bcml_sweep_run_dir(const bcml_sweep_config *c, const char *dir, cons
                     if (missing[f]) r.tasks[r.ntasks++] = 2 * j + f;
         }
     r.h1 = given || r.ntasks == 0 ? H1_READY : H1_MISSING; /* nothing left to train: no h1 needed */
-    if (r.h1 == H1_READY && r.ident) {
-        char path[4096];
-        path_join(path, sizeof path, dir, "bcml-sweep.json");
-        if ((s = bcml__write_file_atomic(path, r.ident, strlen(r.ident), err))) goto done;
-    }
+    if (r.h1 == H1_READY && r.ident && (s = claim_dir(dir, r.ident, err))) goto done;
     pthread_mutex_init(&r.lock, NULL);
     pthread_cond_init(&r.changed, NULL);
     r.t0 = now_s();
