@@ -26,12 +26,9 @@ function dataset(s) {
 if (spec.kind === 'sweep') {
   const { train, test } = dataset(spec.data);
   const t0 = performance.now();
-  const k = Math.round(train.y.length * spec.h1.fraction);
-  const dim = train.x.length / train.y.length;
-  // as the web app does: h1 trains in a worker while the sweep's workers start
-  const h1 = b.trainInWorker({ spec: spec.h1.spec, seed: spec.h1.options.seed }, { x: train.x.subarray(0, k * dim), y: train.y.subarray(0, k) }, spec.h1.options)
-    .then((r) => r.model);
-  const handle = b.sweep(spec.config, { train, test, h1: { model: h1 }, h2: { spec: spec.h2spec } }, { workers: spec.workers });
+  // as the web app does: one of the sweep's workers trains h1 on the first rows, the others lambda_c 0 meanwhile
+  const h1 = { train: { spec: spec.h1.spec, seed: spec.h1.options.seed, rows: Math.round(train.y.length * spec.h1.fraction), options: spec.h1.options } };
+  const handle = b.sweep(spec.config, { train, test, h1, h2: { spec: spec.h2spec } }, { workers: spec.workers });
   const summary = await handle.done;
   console.log(JSON.stringify({ seconds: (performance.now() - t0) / 1000, heapBytes: handle.heapBytes, summary }));
   process.exit(0); // the worker pool is done

@@ -94,6 +94,12 @@ export interface SweepHandle {
   readonly progress: { fraction: number; trainingsDone?: number; trainingsTotal?: number };
   /** The largest WebAssembly memory of any worker so far, in bytes. */
   readonly heapBytes: number;
+  /** h1's saved bytes once a worker trained it (data.h1.train); null for a given h1, or when the sweep stopped first. */
+  h1: Promise<Uint8Array | null>;
+  /** Finished records by datapoint index: the JSON text, its summary row, and the record (parsed when first read). */
+  readonly evaluations: Map<number, { text: string; row: string; readonly record: Evaluation }>;
+  /** Trained models by file name (as the native folder's), in bcml's saved format. */
+  readonly models: Map<string, Uint8Array>;
 }
 
 export class Model {
@@ -141,8 +147,13 @@ export class Bcml {
   gemm(M: number, N: number, K: number, A: Floats, B: Floats, options?: { transA?: boolean; transB?: boolean }): Float32Array;
   sweep(config: SweepConfig, data: {
     train: SweepSet; test: SweepSet;
-    /** a promise (e.g. of trainInWorker's model) lets the sweep's workers start, and train lambda_c 0 (which reads no h1), while h1 trains */
-    h1: { model: Model | Uint8Array | Promise<Model | Uint8Array> } | { outputsTrain: Floats; outputsTest: Floats; probabilities?: boolean };
+    /** train: one of the workers trains h1 on the first `rows` training rows (all by default) before its sweep trainings,
+     * while the others train lambda_c 0 (which reads no h1): `workers` threads in all. A promise (e.g. of trainInWorker's
+     * model) lets the workers start, and train lambda_c 0, while h1 trains in a thread of its own. */
+    h1: { train: ({ spec: object; seed?: number } | { model: Model | Uint8Array }) & { rows?: number; options?: object } }
+      | { model: Model | Uint8Array | Promise<Model | Uint8Array> } | { outputsTrain: Floats; outputsTest: Floats; probabilities?: boolean };
     h2: { model: Model | Uint8Array } | { spec: object };
-  }, options?: { workers?: number; onProgress?: (p: SweepProgress) => void; onEvaluation?: (e: Evaluation) => void }): SweepHandle;
+  }, options?: { workers?: number; onProgress?: (p: SweepProgress) => void; onEvaluation?: (e: Evaluation) => void;
+    /** h1's training (data.h1.train), as trainInWorker's onProgress; null once h1 is trained */
+    onH1Progress?: (p: { epoch: number; epochs: number; batch: number; batches: number; loss: number } | null) => void }): SweepHandle;
 }

@@ -189,13 +189,15 @@ export class Bcml {
   /** Trains model in place on { x, y, n, h1Outputs? }; options as for `bcml train` (+ h1_probabilities).
    * onProgress({ epoch, epochs, batch, batches, loss }) may return true to cancel. */
   train(model, { x, y, n = y.length, h1Outputs = null }, options = {}, onProgress = null) {
+    return this._scoped((a) => this._train(model, a.in(f32(x)), a.in(i32(y)), n, h1Outputs ? a.in(f32(h1Outputs)) : 0, options, onProgress));
+  }
+  _train(model, x, y, n, h1, options, onProgress) { // train() on arrays already in this instance's memory (pointers)
     const dim = model.inputSize, epochs = options.epochs ?? 1;
     return this._scoped((a) => {
       const losses = a.buf(8 * Math.max(epochs, 1)), done = a.buf(4);
       this._progress = onProgress && ((kind, epoch, of, batch, batches, loss) => onProgress({ epoch, epochs: of, batch, batches, loss }));
       try {
-        this._check(this.x.bw_train(model.ptr, a.in(f32(x)), a.in(i32(y)), n, dim, h1Outputs ? a.in(f32(h1Outputs)) : 0,
-          a.str(JSON.stringify(options)), losses, done));
+        this._check(this.x.bw_train(model.ptr, x, y, n, dim, h1, a.str(JSON.stringify(options)), losses, done));
       } finally { this._progress = null; }
       const k = this._i32(done);
       return { epochLoss: Array.from(this._f64(losses, k)), epochsDone: k };
@@ -411,5 +413,6 @@ function bcml_sweep_handle(pending, bcml, config, data, options) {
       return inner.done;
     }),
   };
+  handle.h1 = pending.then(() => inner.h1, () => null); /* after done's callback, which made inner */
   return handle;
 }

@@ -284,8 +284,8 @@ EXPORT bcml_model *bw_sweep_train_model(sweep *s, int j, int family) {
     return m;
 }
 
-/* A trained model's evaluation records (allocated) and bytes: evals[4] on the training and the test set, then
- * (family 0 of a twin point) family 1's, else NULL. */
+/* A trained model's evaluation records (allocated) and bytes: evals[8] on the training and the test set, then
+ * (family 0 of a twin point) family 1's, else NULL; then the summary rows of those four. */
 EXPORT int bw_sweep_evaluate(sweep *s, int j, int family, bcml_model *m, char **evals, unsigned char **model,
                              int *model_len) {
     bcml_sweep_result r;
@@ -294,10 +294,12 @@ EXPORT int bw_sweep_evaluate(sweep *s, int j, int family, bcml_model *m, char **
     size_t len = 0;
     st = bcml_model_save(m, model, &len, &last);
     *model_len = (int)len;
-    for (int t = 0; t < 2; t++) {
+    for (int t = 0; t < 2; t++) { /* the records, then their summary rows (what the main thread reads at once) */
         evals[t] = r.evaluation[t];
         evals[2 + t] = r.twin_evaluation[t];
-        r.evaluation[t] = r.twin_evaluation[t] = NULL;
+        evals[4 + t] = r.summary_row[t];
+        evals[6 + t] = r.twin_summary_row[t];
+        r.evaluation[t] = r.twin_evaluation[t] = r.summary_row[t] = r.twin_summary_row[t] = NULL;
     }
     bcml_sweep_result_free(&r);
     return st;

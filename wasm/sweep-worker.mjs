@@ -1,7 +1,7 @@
 // sweep-worker.mjs - one worker of a sweep (see sweep.mjs): its own bcml instance holds the data, the initial
-// h2 and h1's outputs (which may come later: a training at lambda_c 0 starts without them), and trains
-// whichever (lambda, family) it is given, posting progress and then the evaluation records (family 1's too
-// when the point is a twin) and the model's bytes.
+// h2 and h1's outputs (which may come later: a training at lambda_c 0 starts without them; one worker may train
+// h1 itself), and trains whichever (lambda, family) it is given, posting progress and then the evaluation records
+// (family 1's too when the point is a twin) with their summary rows, and the model's bytes.
 import { load } from './bcml.mjs';
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
@@ -50,6 +50,31 @@ async function handle(m) {
       const bytes = model.save();
       model.free();
       post({ type: 'trained', model: bytes, epochLoss: r.epochLoss }, [bytes.buffer]);
+    } else if (m.type === 'h1-train') {
+      // h1 learns from the first rows of the training set already here; its outputs serve this worker and, through
+      // the main thread, the others
+      const model = m.model ? bcml.loadModel(m.model) : bcml.createModel(m.spec, m.seed ?? 0);
+      try {
+        if (model.inputSize !== data.dim) throw new Error(`h1: the model takes ${model.inputSize} inputs but the data have ${data.dim} features`);
+        let last = 0;
+        bcml._train(model, data.xtr, data.ytr, m.rows, 0, m.options, (p) => {
+          const now = Date.now();
+          if (now - last > 50) { last = now; post({ type: 'h1-progress', ...p }); }
+          return false;
+        });
+        const outputs = (x, n) => { /* h1's outputs, left in this instance for the sweep, and a copy to post */
+          const p = bcml._alloc(4 * n * model.outputSize);
+          bcml._check(bcml.x.bw_model_predict(model.ptr, x, n, p));
+          return [p, new Float32Array(bcml.x.memory.buffer, p, n * model.outputSize).slice()];
+        };
+        const [ptr, h1tr] = outputs(data.xtr, data.ntr), [pte, h1te] = outputs(data.xte, data.nte);
+        bcml.x.bw_sweep_set_h1(sweep, ptr, pte);
+        gotH1();
+        const bytes = model.save();
+        post({ type: 'h1-trained', model: bytes, h1tr, h1te }, [bytes.buffer, h1tr.buffer, h1te.buffer]);
+      } finally {
+        model.free();
+      }
     } else if (m.type === 'h1') {
       bcml.x.bw_sweep_set_h1(sweep, keep(m.h1tr), keep(m.h1te));
       gotH1();
@@ -67,12 +92,13 @@ async function handle(m) {
       try {
         await h1Ready; /* the evaluations compare with h1 */
         const out = bcml._scoped((a) => {
-          const ev = a.buf(16), mp = a.buf(4), ml = a.buf(4);
+          const ev = a.buf(32), mp = a.buf(4), ml = a.buf(4);
           bcml._check(bcml.x.bw_sweep_evaluate(sweep, m.j, m.family, trained, ev, mp, ml));
           const p = bcml._ptr(mp), model = bcml._u8.slice(p, p + bcml._i32(ml));
           bcml.x.bw_free(p);
-          const texts = [0, 1, 2, 3].map((t) => bcml._ptr(ev + 4 * t)).filter((q) => q).map((q) => bcml._take(q));
-          return { evaluations: texts, model }; /* 4 records when the point is a twin: family 1's follow */
+          const texts = [0, 1, 2, 3, 4, 5, 6, 7].map((t) => bcml._ptr(ev + 4 * t)).filter((q) => q).map((q) => bcml._take(q));
+          const k = texts.length / 2; /* 4 records when the point is a twin: family 1's follow; then their summary rows */
+          return { evaluations: texts.slice(0, k), rows: texts.slice(k), model };
         });
         post({ type: 'result', j: m.j, family: m.family, heapBytes: bcml.x.memory.buffer.byteLength, ...out }, [out.model.buffer]);
       } finally {

@@ -24,16 +24,26 @@ function concat(cols, n) {
   return out;
 }
 
+// a finished record: its text, its summary row, and the parsed record when asked for (parsing is the main thread's work)
+function entry(text, row) {
+  let record = null;
+  return { text, row, get record() { return (record ??= JSON.parse(text)); } };
+}
+
 /** Runs a sweep. config: the sweep keys of `bcml sweep` (epochs, batch_size, seed, optimizer, new_error,
  * strict_imitation, lambda, metric, recommend, ...). data: { train: { x, y, ids?, slices?, metadata? }, test: {...},
- * h1: { model } (bytes or a Model, or a promise of either: the workers start meanwhile) | { outputsTrain, outputsTest,
- * probabilities }, h2: { model } | { spec } } where slices are
- * [{ name, values, names }] with the same column names on both sets. */
-export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation } = {}) {
+ * h1: { train: { spec, seed } | { model: bytes }, with rows (h1 learns from the first rows of the training set; all
+ * by default) and options (as for train()) } (one of the workers trains it first, beside lambda_c 0) | { model }
+ * (bytes or a Model, or a promise of either: the workers start meanwhile) | { outputsTrain, outputsTest,
+ * probabilities }, h2: { model } | { spec } } where slices are [{ name, values, names }] with the same column names
+ * on both sets. onH1Progress({ epoch, epochs, batch, batches, loss }) reports h1's training, then null once done. */
+export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation, onH1Progress } = {}) {
   const state = { cancelled: false, fraction: 0, started: Date.now() };
   const evaluations = new Map(), models = new Map();
-  let pool = [], settle;
+  let pool = [], settle, h1Trained;
   const handle = {
+    /** h1's bytes when the sweep trains it (data.h1.train), once trained; null otherwise or if the sweep stops first */
+    h1: new Promise((ok) => { h1Trained = ok; }),
     get progress() { return { fraction: state.fraction, trainingsDone: state.done ?? 0, trainingsTotal: state.total ?? 0 }; },
     /** the largest wasm memory of any worker so far (bytes): what the sweep costs each worker */
     get heapBytes() { return state.heapBytes ?? 0; },
@@ -45,10 +55,10 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
     },
   };
   handle.done = new Promise((resolve, reject) => {
-    const stop = () => { for (const w of pool) w.stop(); pool = []; };
+    const stop = () => { for (const w of pool) w.stop(); pool = []; h1Trained(null); };
     const summarize = (complete) => {
       const idx = [...evaluations.keys()].sort((a, b) => a - b);
-      const s = bcml.sweepSummary(idx.map((k) => evaluations.get(k).record), { expectedPoints: state.lambdas.length, constraint: config.recommend ?? '' });
+      const s = bcml.sweepSummary(idx.map((k) => evaluations.get(k).row), { expectedPoints: state.lambdas.length, constraint: config.recommend ?? '' });
       if (!complete) s.complete = false;
       return s;
     };
@@ -65,7 +75,13 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
       const frac = new Float64Array(tasks.length);
       const hw = isNode ? (await import('node:os')).availableParallelism() : (navigator.hardwareConcurrency || 2);
       const count = Math.max(1, Math.min(workers ?? Math.min(hw, 8), tasks.length));
-      let next = 0;
+      let next = 0, h1Task = null;
+      if (data.h1.train) {
+        const t = data.h1.train, n = data.train.y.length, rows = t.rows ?? n;
+        if (!Number.isInteger(rows) || rows < 1 || rows > n) throw new BcmlError(`h1.train.rows: ${rows} is not a row count from 1 to ${n} (the training rows)`, 1);
+        h1Task = { type: 'h1-train', spec: t.spec, seed: t.seed, rows, options: t.options ?? {},
+          model: t.model == null ? null : t.model instanceof Uint8Array ? t.model : t.model.save() };
+      }
       const report = (j, family, f, epoch, epochs) => {
         frac[2 * j + family] = f;
         state.fraction = tasks.reduce((a, [i, g]) => a + frac[2 * i + g], 0) / tasks.length;
@@ -76,12 +92,14 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
       };
       const give = (w) => {
         if (state.cancelled) return;
+        if (h1Task) { w.post(h1Task); h1Task = null; return; } /* h1 first: every lambda_c but 0 waits for it */
         if (next >= tasks.length) return;
         const [j, family] = tasks[next++];
         w.busy = true;
         w.post({ type: 'task', j, family });
       };
       // the workers start and take the sets first: that overlaps h1's outputs below, and h1's training when h1 is a promise
+      // (h1 trained by the pool needs no thread of its own: `workers` threads in all)
       for (let i = 0; i < count; i++) {
         const w = await spawnWorker(bcml);
         pool.push(w);
@@ -94,19 +112,27 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
             give(w);
           }
           else if (m.type === 'progress') report(m.j, m.family, m.fraction, m.epoch, m.epochs);
-          else if (m.type === 'result') {
+          else if (m.type === 'h1-progress') onH1Progress?.({ epoch: m.epoch, epochs: m.epochs, batch: m.batch, batches: m.batches, loss: m.loss });
+          else if (m.type === 'h1-trained') {
+            const h1 = { type: 'h1', h1tr: m.h1tr, h1te: m.h1te };
+            for (const other of pool) if (other !== w) other.post(h1);
+            give(w);
+            h1Trained(m.model);
+            onH1Progress?.(null);
+          } else if (m.type === 'result') {
             state.done++;
             state.heapBytes = Math.max(state.heapBytes ?? 0, m.heapBytes ?? 0);
             frac[2 * m.j + m.family] = 1;
-            const records = m.evaluations.map((text) => JSON.parse(text));
-            records.forEach((record, t) => evaluations.set(4 * m.j + 2 * m.family + t, { text: m.evaluations[t], record }));
+            const first = 4 * m.j + 2 * m.family, finished = state.done === tasks.length;
+            m.evaluations.forEach((text, t) => evaluations.set(first + t, entry(text, m.rows[t])));
             const r = state.lambdas[m.j], name = (family) => `${Number.isInteger(r) ? r.toFixed(1) : String(r)}-model-${family ? 'strict-imitation' : 'new-error'}.bcml`;
             models.set(name(m.family), m.model);
-            if (records.length === 4) models.set(name(1), m.model);
+            if (m.evaluations.length === 4) models.set(name(1), m.model);
+            if (!finished) give(w); /* the next training starts before this thread reads the records */
             report(m.j, m.family, 1, 0, 0);
-            for (const record of records) onEvaluation?.(record); /* both kept before a callback may cancel */
+            if (onEvaluation) m.evaluations.forEach((_, t) => onEvaluation(evaluations.get(first + t).record)); /* all kept before a callback may cancel */
             if (state.cancelled) return;
-            if (state.done === tasks.length) { stop(); resolve(summarize(true)); } else give(w);
+            if (finished) { stop(); resolve(summarize(true)); }
           } else if (m.type === 'error') settle.fail(new BcmlError(m.message, m.code));
         });
         w.onError((e) => {
@@ -138,6 +164,7 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
       // the sweep before h1's outputs: a training at lambda_c 0 does not read them, so it starts while h1 trains
       if (state.cancelled) { settle.finish(); return; }
       for (const w of pool) w.post({ type: 'init', options: JSON.stringify(opts), h2: h2bytes });
+      if (data.h1.train) return; /* a worker trains h1 and sends its outputs (above) */
       // h1's outputs once, here; the workers never run h1
       let h1tr = data.h1.outputsTrain, h1te = data.h1.outputsTest;
       if (data.h1.model) {

@@ -185,32 +185,27 @@ async function startSweep() {
   S.view.image = thumbnails(S.bcml, ds);
   const bar = sweepProgress($('progress'));
   await new Promise((r) => setTimeout(r, 20));
-  let h1p = null;
   try {
     // the update scenario: h1 learnt from part of the training data; h2 sweeps over all of it
     const k = Math.max(1, Math.round(ds.train.y.length * f.h1_fraction));
-    // h1's seed is the sweep's plus one, for its weights and its shuffles alike (as a CLI "h1": {"train"} with that seed)
-    h1p = S.bcml.trainInWorker({ spec: h1spec, seed: f.seed + 1 }, { x: ds.train.x.subarray(0, k * ds.dim), y: ds.train.y.subarray(0, k) },
-      { epochs: f.h1_epochs, batch_size: f.batch_size, seed: f.seed + 1, optimizer: sweepConfig(f).optimizer },
-      bar.h1).then((r) => { bar.h1(null); return r.model; });
     const config = sweepConfig(f);
     S.config = config;
-    // the sweep's workers start while h1 trains, and train lambda_c 0, which reads no h1
-    S.handle = S.bcml.sweep(config, { train: ds.train, test: ds.test, h1: { model: h1p }, h2: { spec } }, {
+    // one of the sweep's workers trains h1 first, while another trains lambda_c 0, which reads no h1; h1's seed is the
+    // sweep's plus one, for its weights and its shuffles alike (as a CLI "h1": {"train"} with that seed)
+    const h1 = { train: { spec: h1spec, seed: f.seed + 1, rows: k, options: { epochs: f.h1_epochs, batch_size: f.batch_size, seed: f.seed + 1, optimizer: config.optimizer } } };
+    S.handle = S.bcml.sweep(config, { train: ds.train, test: ds.test, h1, h2: { spec } }, {
       workers: f.workers,
       onProgress: bar.sweep,
+      onH1Progress: bar.h1,
       onEvaluation: (e) => { S.view.evaluations.set(e.datapoint_index, e); scheduleRender(); },
     });
     const summary = await S.handle.done;
-    const h1 = await h1p;
-    S.h1Bytes = h1.save(); /* kept for exports and checks: the exact models behind the plots */
+    S.h1Bytes = await S.handle.h1; /* kept for exports and checks: the exact models behind the plots */
     S.models = S.handle?.models;
-    h1.free();
     renderProgress($('progress'), { fraction: summary.complete ? 1 : S.handle.progress.fraction,
       text: summary.complete ? `done: ${summary.data.length} evaluations` : `cancelled: ${summary.data.length} evaluations kept` });
     showAnalysis(summary, S.view.evaluations, { selected: S.view.selected ?? defaultPoint(summary) });
   } catch (e) {
-    h1p?.then((m) => m.free(), () => {}); /* a failed sweep leaves h1 unused */
     fail('data-error', e);
     renderProgress($('progress'), null);
   } finally {

@@ -133,24 +133,21 @@ export function renderWidget({ model, el: host }, loadBcml) {
     };
     thumbs = thumbnails(bcml, ds);
     const progress = sweepProgress(bar);
-    let h1 = meta.h1.outputs ? null : view(model.get('h1_model'), Uint8Array);
-    if (meta.h1.train) { // the update scenario: h1 learns from the first rows of the training set, beside the sweep
-      const t = meta.h1.train, k = Math.max(1, Math.round(ds.train.y.length * t.fraction));
-      h1 = bcml.trainInWorker({ spec: sized(meta.h1.spec), seed: t.seed }, { x: ds.train.x.subarray(0, k * ds.dim), y: ds.train.y.subarray(0, k) },
-        t.options, progress.h1).then((r) => {
-        progress.h1(null);
-        const bytes = r.model.save();
-        r.model.free();
-        publish({ h1_bytes: new DataView(bytes.buffer) });
-        return bytes;
-      });
-    } else progress.h1(null);
-    const h1input = h1 ? { model: h1 } : { outputsTrain: view(model.get('h1_train'), Float32Array), outputsTest: view(model.get('h1_test'), Float32Array), probabilities: !!meta.h1.probabilities };
+    let h1input;
+    if (meta.h1.train) { // the update scenario: one of the sweep's workers trains h1 on the first rows of the training set
+      const t = meta.h1.train;
+      h1input = { train: { spec: sized(meta.h1.spec), seed: t.seed, rows: Math.max(1, Math.round(ds.train.y.length * t.fraction)), options: t.options } };
+    } else {
+      progress.h1(null);
+      h1input = meta.h1.outputs ? { outputsTrain: view(model.get('h1_train'), Float32Array), outputsTest: view(model.get('h1_test'), Float32Array), probabilities: !!meta.h1.probabilities }
+        : { model: view(model.get('h1_model'), Uint8Array) };
+    }
     const h2input = meta.h2.spec ? { spec: sized(meta.h2.spec) } : { model: view(model.get('h2_model'), Uint8Array) };
     const evaluations = new Map();
     let last = 0;
     handle = bcml.sweep(config, { train: ds.train, test: ds.test, h1: h1input, h2: h2input }, {
       workers: meta.workers,
+      onH1Progress: progress.h1,
       onProgress: (p) => {
         progress.sweep(p);
         const now = Date.now();
@@ -163,6 +160,7 @@ export function renderWidget({ model, el: host }, loadBcml) {
         showAnalysis(partial, evaluations, ds.classNames, thumbs);
       },
     });
+    handle.h1.then((bytes) => bytes && publish({ h1_bytes: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength) }));
     cancel.hidden = false;
     cancel.onclick = () => handle?.cancel();
     say('sweeping');

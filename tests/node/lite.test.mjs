@@ -69,6 +69,8 @@ async function cleanClose({ page, foreign, problems }) {
   await page.close();
 }
 
+const sha = (f) => createHash('sha256').update(readFileSync(f)).digest('hex');
+
 function sameSummary(got, native) {
   assert.deepEqual(got.data, native.data);
   assert.equal(got.h1_performance, native.h1_performance);
@@ -97,12 +99,13 @@ test('compatibility-analysis.ipynb: the widget sweeps in the browser and Python 
   await page.$eval('.bcml-widget .filters', (e) => e.scrollIntoView());
   await page.screenshot({ path: join(shots, 'lite-analysis.png') });
 
-  const got = JSON.parse(await python('import json; print(json.dumps({"status": analysis.status, "summary": analysis.summary, "e0": analysis.evaluation_records()[1]}))'));
+  const got = JSON.parse(await python('import json, hashlib; print(json.dumps({"status": analysis.status, "summary": analysis.summary, "e0": analysis.evaluation_records()[1], "h1": hashlib.sha256(analysis.h1_bytes).hexdigest()}))'));
   assert.equal(got.status, 'done');
 
   // the same sweep, natively: same digits, same models, seeds, optimizer and grid (the config the site's saved sweep comes from)
   const native = nativeSweep('notebooks/lite/digits-sweep.json', 'digits');
   sameSummary(got.summary, native);
+  assert.equal(got.h1, sha(join(work, 'digits/h1-model.bcml'))); /* the h1 a worker of the sweep trained */
   const e1 = JSON.parse(readFileSync(join(work, 'digits/1-evaluation-data.json'), 'utf8'));
   assert.deepEqual(got.e0.models_error_overlap, e1.models_error_overlap);
   assert.equal(got.e0.btc, e1.btc);
@@ -207,7 +210,6 @@ print(json.dumps({k: hashlib.sha256(open(f"{k}.bcml", "rb").read()).hexdigest() 
   const optimizer = { name: 'adam', lr: 0.001 }, h1File = join(work, 'tf-h1.bcml'), h2File = join(work, 'tf-h2.bcml');
   cli(['train', '--out', h1File], { data, model, epochs: 3, batch_size: 128, seed: 0, optimizer });
   const h2 = cli(['train', '--out', h2File], { data, model, h1: { model_file: h1File }, loss: { name: 'new-error-cross-entropy', lambda_c: 0.9 }, epochs: 6, batch_size: 128, seed: 1, optimizer });
-  const sha = (f) => createHash('sha256').update(readFileSync(f)).digest('hex');
   assert.equal(got.h1, sha(h1File));
   assert.equal(got.h2, sha(h2File));
   assert.deepEqual(got.history.loss, h2.epoch_loss);
