@@ -100,16 +100,17 @@ static void pack_b_block(int tb, const float *B, int ldb, int k0, int kc, int j0
 
 /* C[R, nr] = (add ? C : 0) + pa-panel @ (V vectors of B's rows, bs floats apart) over kc, nr <= V * W.
  * R and V are literals, so an edge tile computes only its rows and vectors; b is a packed panel (bs = NR) or
- * B itself (bs = ldb). */
-static BCML_ALWAYS_INLINE void tile(const int R, const int V, int kc, const float *pa, const float *b, size_t bs,
-                                    float *C, int ldc, int nr, int add) {
+ * B itself (bs = ldb), or, with off, row k is at b + off[k] (an image read in place as its im2col). */
+static BCML_ALWAYS_INLINE void tile_at(const int R, const int V, int kc, const float *pa, const float *b, size_t bs,
+                                       const int *off, float *C, int ldc, int nr, int add) {
     enum { W = BCML_VW };
     vfw acc[MR][2];
     for (int r = 0; r < R; r++)
         for (int v = 0; v < V; v++) acc[r][v] = vfw_splat(0.0f);
     for (int k = 0; k < kc; k++, pa += MR, b += bs) {
+        const float *row = off ? b + off[k] : b;
         vfw bv[2];
-        for (int v = 0; v < V; v++) bv[v] = vfw_load(b + v * W);
+        for (int v = 0; v < V; v++) bv[v] = vfw_load(row + v * W);
         for (int r = 0; r < R; r++) {
             vfw a = vfw_splat(pa[r]);
             for (int v = 0; v < V; v++) acc[r][v] = vfw_add(acc[r][v], vfw_mul(a, bv[v]));
@@ -126,6 +127,10 @@ static BCML_ALWAYS_INLINE void tile(const int R, const int V, int kc, const floa
             vfw_store(t, acc[r][v]);
             for (int j = 0; j < nr - v * W; j++) c[j] = add ? c[j] + t[j] : t[j];
         }
+}
+static BCML_ALWAYS_INLINE void tile(const int R, const int V, int kc, const float *pa, const float *b, size_t bs,
+                                    float *C, int ldc, int nr, int add) {
+    tile_at(R, V, kc, pa, b, bs, NULL, C, ldc, nr, add);
 }
 /* the edge tiles: one function per shape, called through a table (with all eight inlined into one function, by
  * clang or by V8 for direct calls, wasm's tile loops ran 1.6x slower) */
@@ -268,6 +273,43 @@ void bcml_gemm(int ta, int tb, int M, int N, int K, const float *A, int lda, con
                 }
             }
         }
+    }
+}
+
+/* The im2col tiles: full NR-wide panels (V = 2) or one vector (V = 1) of R rows, row k at b + off[k]. */
+#define CONV_TILE_FN(R, V)                                                                                       \
+    static BCML_NOINLINE void conv_tile_##R##_##V(int kc, const float *pa, const float *b, const int *off,      \
+                                                  float *C, int ldc) { tile_at(R, V, kc, pa, b, 0, off, C, ldc, V * BCML_VW, 0); }
+CONV_TILE_FN(1, 1) CONV_TILE_FN(2, 1) CONV_TILE_FN(3, 1) CONV_TILE_FN(1, 2) CONV_TILE_FN(2, 2) CONV_TILE_FN(3, 2)
+typedef void (*conv_tile_fn)(int, const float *, const float *, const int *, float *, int);
+static const conv_tile_fn conv_tiles[2][MR - 1] = {{conv_tile_1_1, conv_tile_2_1, conv_tile_3_1},
+                                                   {conv_tile_1_2, conv_tile_2_2, conv_tile_3_2}};
+
+int bcml_conv_in_place(int OW, int CKK) { return OW % BCML_VW == 0 && CKK <= KC; }
+
+void bcml_conv_gemm(int OC, int C, int H, int W, int K, const float *w, const float *inp, float *out) {
+    int OH = H - K + 1, OW = W - K + 1, CKK = C * K * K, OHW = OH * OW;
+    int off[KC];
+    for (int c = 0; c < C; c++) /* k = (c, kh, kw), as im2col numbers its rows */
+        for (int kh = 0; kh < K; kh++)
+            for (int kw = 0; kw < K; kw++) off[(c * K + kh) * K + kw] = (c * H + kh) * W + kw;
+    const int V = OW % NR == 0 ? 2 : 1, width = V * BCML_VW;
+    for (int ic = 0; ic < OC; ic += MC) {
+        int mc = OC - ic < MC ? OC - ic : MC;
+        pack_a_block(0, w, CKK, ic, mc, 0, CKK, pack_a);
+        for (int oh = 0; oh < OH; oh++)
+            for (int ow = 0; ow < OW; ow += width) {
+                const float *b = inp + (size_t)oh * W + ow; /* output pixel (oh, ow..): input row oh + kh from kw on */
+                float *c = out + (size_t)ic * OHW + (size_t)oh * OW + ow;
+                for (int ir = 0; ir < mc; ir += MR) {
+                    int mr = mc - ir < MR ? mc - ir : MR;
+                    const float *pa = pack_a + (size_t)ir * CKK;
+                    float *cr = c + (size_t)ir * OHW;
+                    if (mr == MR && V == 2) tile_at(MR, 2, CKK, pa, b, 0, off, cr, OHW, NR, 0);
+                    else if (mr == MR) tile_at(MR, 1, CKK, pa, b, 0, off, cr, OHW, BCML_VW, 0);
+                    else conv_tiles[V - 1][mr - 1](CKK, pa, b, off, cr, OHW);
+                }
+            }
     }
 }
 

@@ -22,7 +22,12 @@ void relu_forward(float *out, const float *inp, int64_t n) {
 }
 
 void relu_backward(float *dinp, const float *dout, const float *out, int64_t n) {
-    for (size_t i = 0; i < (size_t)n; i++) dinp[i] = out[i] > 0.0f ? dout[i] : 0.0f;
+    for (size_t i = 0; i < (size_t)n; i++) { /* dout where out > 0, else +0: a mask on the bits, so it vectorizes */
+        uint32_t bits;
+        memcpy(&bits, dout + i, 4);
+        bits &= 0u - (uint32_t)(out[i] > 0.0f);
+        memcpy(dinp + i, &bits, 4);
+    }
 }
 
 /* dst[0..n) += src[0..n), lane by lane */
@@ -88,10 +93,14 @@ static void col2im(float *dinp, const float *col, int C, int H, int W, int K, in
 void conv2d_forward(float *out, const float *inp, const float *w, const float *b, float *col,
                     int B, int C, int H, int W, int OC, int K, int S, int P) {
     int OH = (H + 2 * P - K) / S + 1, OW = (W + 2 * P - K) / S + 1, CKK = C * K * K, OHW = OH * OW;
+    int in_place = S == 1 && P == 0 && bcml_conv_in_place(OW, CKK);
     for (int n = 0; n < B; n++) {
         float *o = out + (size_t)n * OC * OHW;
-        im2col(col, inp + (size_t)n * C * H * W, C, H, W, K, S, P, OH, OW);
-        bcml_gemm(0, 0, OC, OHW, CKK, w, CKK, col, OHW, o, OHW, 0);
+        if (in_place) bcml_conv_gemm(OC, C, H, W, K, w, inp + (size_t)n * C * H * W, o);
+        else {
+            im2col(col, inp + (size_t)n * C * H * W, C, H, W, K, S, P, OH, OW);
+            bcml_gemm(0, 0, OC, OHW, CKK, w, CKK, col, OHW, o, OHW, 0);
+        }
         if (b)
             for (int oc = 0; oc < OC; oc++)
                 for (int j = 0; j < OHW; j++) o[(size_t)oc * OHW + j] += b[oc];

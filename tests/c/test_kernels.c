@@ -81,6 +81,39 @@ static void test_gemm(void) {
                 for (int acc = 0; acc < 2; acc++) gemm_case(ta, tb, sizes[s][0], sizes[s][1], sizes[s][2], acc, &r);
 }
 
+/* The convolution read in place: the same bits as bcml_gemm over the image's im2col matrix, for every shape it
+ * takes (rows of one or two vectors, edge row panels, C*K*K up to one k block), and it declines the others. */
+static void test_conv_in_place(void) {
+    bcml_rng r;
+    bcml_rng_seed(&r, 7, 1);
+    /* OC, C, H (= W), K: output rows of 8 to 32 (every build takes them), then of 12 and 20 (4-lane builds only) */
+    const int shapes[][4] = {{10, 1, 28, 5}, {20, 10, 12, 5}, {3, 2, 11, 4}, {6, 4, 18, 3}, {1, 1, 8, 1},
+                             {7, 10, 12, 5}, {5, 256, 8, 1}, {9, 3, 35, 4}, {6, 4, 14, 3}, {3, 2, 22, 3}};
+    int taken = 0;
+    for (size_t s = 0; s < sizeof shapes / sizeof *shapes; s++) {
+        int OC = shapes[s][0], C = shapes[s][1], H = shapes[s][2], K = shapes[s][3], OH = H - K + 1, CKK = C * K * K;
+        if (!bcml_conv_in_place(OH, CKK)) continue;
+        taken++;
+        float *w = malloc(sizeof(float) * (size_t)OC * CKK), *x = malloc(sizeof(float) * (size_t)C * H * H);
+        float *col = malloc(sizeof(float) * (size_t)CKK * OH * OH), *want = malloc(sizeof(float) * (size_t)OC * OH * OH);
+        float *got = malloc(sizeof(float) * (size_t)OC * OH * OH);
+        for (int i = 0; i < OC * CKK; i++) w[i] = rnd(&r);
+        for (int i = 0; i < C * H * H; i++) x[i] = rnd(&r);
+        for (int c = 0; c < C; c++)
+            for (int kh = 0; kh < K; kh++)
+                for (int kw = 0; kw < K; kw++)
+                    for (int p = 0; p < OH * OH; p++)
+                        col[((c * K + kh) * K + kw) * OH * OH + p] = x[(c * H + p / OH + kh) * H + p % OH + kw];
+        bcml_gemm(0, 0, OC, OH * OH, CKK, w, CKK, col, OH * OH, want, OH * OH, 0);
+        bcml_conv_gemm(OC, C, H, H, K, w, x, got);
+        CHECK(memcmp(got, want, sizeof(float) * (size_t)OC * OH * OH) == 0);
+        free(w); free(x); free(col); free(want); free(got);
+    }
+    CHECK(taken >= 8);
+    CHECK(!bcml_conv_in_place(6, 25));   /* rows not a whole number of vectors */
+    CHECK(!bcml_conv_in_place(8, 257));  /* more than one k block */
+}
+
 static void test_math(void) {
     double max_exp = 0, max_log = 0;
     for (float x = -87.0f; x < 88.5f; x += 0.0137f) {
@@ -143,6 +176,7 @@ static void test_softmax(void) {
 int main(void) {
     printf("kernels built for %s\n", bcml_simd_name());
     test_gemm();
+    test_conv_in_place();
     test_math();
     test_softmax();
     return check_report("kernels");

@@ -102,6 +102,17 @@ for (const [name, b] of Object.entries(builds)) {
     assert.equal(calls, 60);
     assert.deepEqual(m.save(), new Uint8Array(readFileSync(join(work, 'm.bcml'))));
     assert.deepEqual(Array.from(m.predict(d.x.flat())), d.outputs.flat());
+    // the CNN: both convolutions (read in place where 4 or 8 lanes divide the output rows), pools, dropout
+    const x = Array.from({ length: 24 }, (_, i) => Array.from({ length: 784 }, (_, j) => ((i * 7 + j * 13) % 29) / 29));
+    const cnn = { data: { x, y: Array.from({ length: 24 }, (_, i) => i % 10) }, model: { preset: 'mnist-net' }, epochs: 2, batch_size: 8, seed: 1,
+      optimizer: { lr: 0.01, momentum: 0.5 } };
+    cli(['train', '--out', `cnn-${name}.bcml`], cnn);
+    const net = b.createModel(cnn.model, 1);
+    b.train(net, { x: x.flat(), y: cnn.data.y }, { epochs: 2, batch_size: 8, seed: 1, optimizer: cnn.optimizer });
+    assert.deepEqual(net.save(), new Uint8Array(readFileSync(join(work, `cnn-${name}.bcml`))));
+    const native = JSON.parse(cli(['predict'], { model_file: `cnn-${name}.bcml`, data: cnn.data }));
+    assert.deepEqual(Array.from(net.predict(x.flat())), native.outputs.flat());
+    net.free();
   });
 
   test(`${name}: a whole sweep in workers writes the native folder's records and summary, bit for bit`, async () => {
