@@ -81,6 +81,42 @@ static void pack_b_block(int tb, const float *B, int ldb, int k0, int kc, int j0
     }
 }
 
+/* Where op(B) comes from: a matrix (tb, B, ldb), or, with img, the transposed im2col of one image (stride 1, no
+ * padding): op(B)[k][j] = img[offset of kernel element j + offset of output pixel k], read in place. */
+typedef struct {
+    int tb;
+    const float *B;
+    int ldb;
+    const float *img;
+    int H, W, K, OW;
+} b_source;
+
+/* pack_b_block over an image's transposed im2col: each run of pixels within one output row is a run of an input
+ * row, so 4 kernel elements at a time are packed by the same 4 x 4 transposes, a row segment at a time */
+static void pack_b_im2col_t(const b_source *s, int k0, int kc, int j0, int nc, float *pb) {
+    const int KK = s->K * s->K;
+    for (int q = 0; q < nc; q += NR, pb += (size_t)kc * NR)
+        for (int j = 0; j < NR; j += 4) {
+            const float *r[4];
+            for (int t = 0; t < 4; t++) {
+                int e = j0 + q + j + t; /* kernel element (c, kh, kw) */
+                r[t] = q + j + t < nc ? s->img + ((size_t)(e / KK) * s->H + e / s->K % s->K) * s->W + e % s->K : NULL;
+            }
+            for (int k = 0; k < kc;) {
+                int pix = k0 + k, oh = pix / s->OW, ow = pix % s->OW, len = s->OW - ow < kc - k ? s->OW - ow : kc - k;
+                size_t at = (size_t)oh * s->W + ow;
+                pack_4_rows(r[0] ? r[0] + at : zero_row, r[1] ? r[1] + at : zero_row, r[2] ? r[2] + at : zero_row,
+                            r[3] ? r[3] + at : zero_row, len, pb + j + (size_t)k * NR, NR);
+                k += len;
+            }
+        }
+}
+
+static void pack_b_from(const b_source *s, int k0, int kc, int j0, int nc, float *pb) {
+    if (s->img) pack_b_im2col_t(s, k0, kc, j0, nc, pb);
+    else pack_b_block(s->tb, s->B, s->ldb, k0, kc, j0, nc, pb);
+}
+
 #if defined(__GNUC__)
 #define BCML_ALWAYS_INLINE inline __attribute__((always_inline))
 #define BCML_NOINLINE __attribute__((noinline))
@@ -236,6 +272,34 @@ static BCML_ALWAYS_INLINE void few_rows_t_m(const int M, int N, int K, const flo
         }
 }
 
+/* The blocked product behind bcml_gemm: op(B) packed by blocks from its source, or read in place (direct). */
+static void gemm_packed(int ta, int M, int N, int K, const float *A, int lda, const b_source *src, int direct,
+                        float *C, int ldc, int accumulate) {
+    for (int jc = 0; jc < N; jc += NC) {
+        int nc = N - jc < NC ? N - jc : NC;
+        int full = direct ? nc - nc % NR : 0;
+        for (int pc = 0; pc < K; pc += KC) {
+            int kc = K - pc < KC ? K - pc : KC;
+            int add = accumulate || pc > 0;
+            if (full < nc) pack_b_from(src, pc, kc, jc + full, nc - full, pack_b);
+            for (int ic = 0; ic < M; ic += MC) {
+                int mc = M - ic < MC ? M - ic : MC;
+                pack_a_block(ta, A, lda, ic, mc, pc, kc, pack_a);
+                for (int jr = 0; jr < nc; jr += NR) {
+                    int nr = nc - jr < NR ? nc - jr : NR;
+                    const float *b = jr < full ? src->B + (size_t)pc * src->ldb + jc + jr : pack_b + (size_t)(jr - full) * kc;
+                    size_t bs = jr < full ? (size_t)src->ldb : NR;
+                    for (int ir = 0; ir < mc; ir += MR) {
+                        int mr = mc - ir < MR ? mc - ir : MR;
+                        micro_kernel(kc, pack_a + (size_t)ir * kc, b, bs, C + (size_t)(ic + ir) * ldc + jc + jr, ldc, mr,
+                                     nr, add);
+                    }
+                }
+            }
+        }
+    }
+}
+
 void bcml_gemm(int ta, int tb, int M, int N, int K, const float *A, int lda, const float *B, int ldb,
                float *C, int ldc, int accumulate) {
     if (M <= 0 || N <= 0) return;
@@ -250,30 +314,8 @@ void bcml_gemm(int ta, int tb, int M, int N, int K, const float *A, int lda, con
     if (ta && !tb && M <= 4) { WITH_CONSTANT_1_TO_4(M, few_rows_t_m, N, K, A, lda, B, ldb, C, ldc, accumulate); return; }
     /* B read in place, not packed, when few row panels reuse it (copying it would cost more than it saves);
      * only a last panel narrower than NR is packed, so reads stay inside B */
-    int direct = !tb && M <= DIRECT_M;
-    for (int jc = 0; jc < N; jc += NC) {
-        int nc = N - jc < NC ? N - jc : NC;
-        int full = direct ? nc - nc % NR : 0;
-        for (int pc = 0; pc < K; pc += KC) {
-            int kc = K - pc < KC ? K - pc : KC;
-            int add = accumulate || pc > 0;
-            if (full < nc) pack_b_block(tb, B, ldb, pc, kc, jc + full, nc - full, pack_b);
-            for (int ic = 0; ic < M; ic += MC) {
-                int mc = M - ic < MC ? M - ic : MC;
-                pack_a_block(ta, A, lda, ic, mc, pc, kc, pack_a);
-                for (int jr = 0; jr < nc; jr += NR) {
-                    int nr = nc - jr < NR ? nc - jr : NR;
-                    const float *b = jr < full ? B + (size_t)pc * ldb + jc + jr : pack_b + (size_t)(jr - full) * kc;
-                    size_t bs = jr < full ? (size_t)ldb : NR;
-                    for (int ir = 0; ir < mc; ir += MR) {
-                        int mr = mc - ir < MR ? mc - ir : MR;
-                        micro_kernel(kc, pack_a + (size_t)ir * kc, b, bs, C + (size_t)(ic + ir) * ldc + jc + jr, ldc, mr,
-                                     nr, add);
-                    }
-                }
-            }
-        }
-    }
+    b_source src = {tb, B, ldb, NULL, 0, 0, 0, 0};
+    gemm_packed(ta, M, N, K, A, lda, &src, !tb && M <= DIRECT_M, C, ldc, accumulate);
 }
 
 /* The im2col tiles: full NR-wide panels (V = 2) or one vector (V = 1) of R rows, row k at b + off[k]. */
@@ -287,7 +329,7 @@ static const conv_tile_fn conv_tiles[2][MR - 1] = {{conv_tile_1_1, conv_tile_2_1
 
 int bcml_conv_in_place(int OW, int CKK) { return OW % BCML_VW == 0 && CKK <= KC; }
 
-void bcml_conv_gemm(int OC, int C, int H, int W, int K, const float *w, const float *inp, float *out) {
+void bcml_conv_gemm(int B, int OC, int C, int H, int W, int K, const float *w, const float *inp, float *out) {
     int OH = H - K + 1, OW = W - K + 1, CKK = C * K * K, OHW = OH * OW;
     int off[KC];
     for (int c = 0; c < C; c++) /* k = (c, kh, kw), as im2col numbers its rows */
@@ -296,20 +338,30 @@ void bcml_conv_gemm(int OC, int C, int H, int W, int K, const float *w, const fl
     const int V = OW % NR == 0 ? 2 : 1, width = V * BCML_VW;
     for (int ic = 0; ic < OC; ic += MC) {
         int mc = OC - ic < MC ? OC - ic : MC;
-        pack_a_block(0, w, CKK, ic, mc, 0, CKK, pack_a);
-        for (int oh = 0; oh < OH; oh++)
-            for (int ow = 0; ow < OW; ow += width) {
-                const float *b = inp + (size_t)oh * W + ow; /* output pixel (oh, ow..): input row oh + kh from kw on */
-                float *c = out + (size_t)ic * OHW + (size_t)oh * OW + ow;
-                for (int ir = 0; ir < mc; ir += MR) {
-                    int mr = mc - ir < MR ? mc - ir : MR;
-                    const float *pa = pack_a + (size_t)ir * CKK;
-                    float *cr = c + (size_t)ir * OHW;
-                    if (mr == MR && V == 2) tile_at(MR, 2, CKK, pa, b, 0, off, cr, OHW, NR, 0);
-                    else if (mr == MR) tile_at(MR, 1, CKK, pa, b, 0, off, cr, OHW, BCML_VW, 0);
-                    else conv_tiles[V - 1][mr - 1](CKK, pa, b, off, cr, OHW);
+        pack_a_block(0, w, CKK, ic, mc, 0, CKK, pack_a); /* once for the whole batch */
+        for (int n = 0; n < B; n++)
+            for (int oh = 0; oh < OH; oh++)
+                for (int ow = 0; ow < OW; ow += width) {
+                    /* output pixel (oh, ow..): input row oh + kh from column ow + kw on */
+                    const float *b = inp + (size_t)n * C * H * W + (size_t)oh * W + ow;
+                    float *c = out + ((size_t)n * OC + ic) * OHW + (size_t)oh * OW + ow;
+                    for (int ir = 0; ir < mc; ir += MR) {
+                        int mr = mc - ir < MR ? mc - ir : MR;
+                        const float *pa = pack_a + (size_t)ir * CKK;
+                        float *cr = c + (size_t)ir * OHW;
+                        if (mr == MR && V == 2) tile_at(MR, 2, CKK, pa, b, 0, off, cr, OHW, NR, 0);
+                        else if (mr == MR) tile_at(MR, 1, CKK, pa, b, 0, off, cr, OHW, BCML_VW, 0);
+                        else conv_tiles[V - 1][mr - 1](CKK, pa, b, off, cr, OHW);
+                    }
                 }
-            }
+    }
+}
+
+void bcml_conv_gemm_dw(int B, int OC, int C, int H, int W, int K, const float *dout, const float *inp, float *dw) {
+    int OH = H - K + 1, OW = W - K + 1, OHW = OH * OW;
+    for (int n = 0; n < B; n++) { /* image by image, as bcml_gemm over each im2col matrix adds into dw */
+        b_source src = {1, NULL, 0, inp + (size_t)n * C * H * W, H, W, K, OW};
+        gemm_packed(0, OC, C * K * K, OHW, dout + (size_t)n * OC * OHW, OHW, &src, 0, dw, C * K * K, 1);
     }
 }
 

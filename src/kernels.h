@@ -13,11 +13,14 @@
 void bcml_gemm(int ta, int tb, int M, int N, int K, const float *A, int lda, const float *B, int ldb,
                float *C, int ldc, int accumulate);
 
-/* A stride-1, unpadded convolution's GEMM read from the image in place, without its im2col matrix:
- * out[OC, OH*OW] = w[OC, C*K*K] @ im2col(inp[C, H, W]), the same bits as bcml_gemm over that matrix. Only where
- * bcml_conv_in_place(OW, C*K*K): output rows a whole number of vectors wide, and one k block. */
+/* A stride-1, unpadded convolution's GEMM read from the images in place, without their im2col matrices:
+ * out[n][OC, OH*OW] = w[OC, C*K*K] @ im2col(inp[n][C, H, W]) for n < B, the same bits as bcml_gemm over each
+ * matrix. Only where bcml_conv_in_place(OW, C*K*K): output rows a whole number of vectors wide, one k block. */
 int bcml_conv_in_place(int OW, int CKK);
-void bcml_conv_gemm(int OC, int C, int H, int W, int K, const float *w, const float *inp, float *out);
+void bcml_conv_gemm(int B, int OC, int C, int H, int W, int K, const float *w, const float *inp, float *out);
+/* The weight gradient of such a convolution, any shape: dw[OC, C*K*K] += dout[n][OC, OH*OW] @ im2col(inp[n])^T
+ * for n < B in turn, read in place, the same bits as bcml_gemm (0, 1, ..., accumulate) over each matrix. */
+void bcml_conv_gemm_dw(int B, int OC, int C, int H, int W, int K, const float *dout, const float *inp, float *dw);
 
 /* dst[0..n) = src[0..n), inline by vectors: rows of a few hundred floats are copied too often for a library
  * call (and wasm's memcpy moves 4 bytes at a time); size_t: 32-bit in wasm, where 64-bit indices cost V8 dearly */

@@ -94,10 +94,10 @@ void conv2d_forward(float *out, const float *inp, const float *w, const float *b
                     int B, int C, int H, int W, int OC, int K, int S, int P) {
     int OH = (H + 2 * P - K) / S + 1, OW = (W + 2 * P - K) / S + 1, CKK = C * K * K, OHW = OH * OW;
     int in_place = S == 1 && P == 0 && bcml_conv_in_place(OW, CKK);
+    if (in_place) bcml_conv_gemm(B, OC, C, H, W, K, w, inp, out);
     for (int n = 0; n < B; n++) {
         float *o = out + (size_t)n * OC * OHW;
-        if (in_place) bcml_conv_gemm(OC, C, H, W, K, w, inp + (size_t)n * C * H * W, o);
-        else {
+        if (!in_place) {
             im2col(col, inp + (size_t)n * C * H * W, C, H, W, K, S, P, OH, OW);
             bcml_gemm(0, 0, OC, OHW, CKK, w, CKK, col, OHW, o, OHW, 0);
         }
@@ -110,10 +110,14 @@ void conv2d_forward(float *out, const float *inp, const float *w, const float *b
 void conv2d_backward(float *dinp, float *dw, float *db, const float *dout, const float *inp, const float *w,
                      float *col, int B, int C, int H, int W, int OC, int K, int S, int P) {
     int OH = (H + 2 * P - K) / S + 1, OW = (W + 2 * P - K) / S + 1, CKK = C * K * K, OHW = OH * OW;
+    int in_place = S == 1 && P == 0 && CKK > 4; /* more than 4 columns: bcml_gemm's blocked path, the one it shares */
+    if (in_place) bcml_conv_gemm_dw(B, OC, C, H, W, K, dout, inp, dw);
     for (int n = 0; n < B; n++) {
         const float *d = dout + (size_t)n * OC * OHW;
-        im2col(col, inp + (size_t)n * C * H * W, C, H, W, K, S, P, OH, OW);
-        bcml_gemm(0, 1, OC, CKK, OHW, d, OHW, col, OHW, dw, CKK, 1);
+        if (!in_place) {
+            im2col(col, inp + (size_t)n * C * H * W, C, H, W, K, S, P, OH, OW);
+            bcml_gemm(0, 1, OC, CKK, OHW, d, OHW, col, OHW, dw, CKK, 1);
+        }
         if (db) /* j outside: the OC running sums advance side by side instead of one long chain at a time */
             for (int j = 0; j < OHW; j++)
                 for (int oc = 0; oc < OC; oc++) db[oc] += d[(size_t)oc * OHW + j];

@@ -82,7 +82,8 @@ static void test_gemm(void) {
 }
 
 /* The convolution read in place: the same bits as bcml_gemm over the image's im2col matrix, for every shape it
- * takes (rows of one or two vectors, edge row panels, C*K*K up to one k block), and it declines the others. */
+ * takes (rows of one or two vectors, edge row panels, C*K*K up to one k block), and it declines the others; its
+ * weight gradient likewise. */
 static void test_conv_in_place(void) {
     bcml_rng r;
     bcml_rng_seed(&r, 7, 1);
@@ -94,22 +95,51 @@ static void test_conv_in_place(void) {
         int OC = shapes[s][0], C = shapes[s][1], H = shapes[s][2], K = shapes[s][3], OH = H - K + 1, CKK = C * K * K;
         if (!bcml_conv_in_place(OH, CKK)) continue;
         taken++;
-        float *w = malloc(sizeof(float) * (size_t)OC * CKK), *x = malloc(sizeof(float) * (size_t)C * H * H);
-        float *col = malloc(sizeof(float) * (size_t)CKK * OH * OH), *want = malloc(sizeof(float) * (size_t)OC * OH * OH);
-        float *got = malloc(sizeof(float) * (size_t)OC * OH * OH);
+        enum { B = 3 }; /* a batch: w packed once, each image read at its own offset */
+        size_t img = (size_t)C * H * H, outs = (size_t)OC * OH * OH;
+        float *w = malloc(sizeof(float) * (size_t)OC * CKK), *x = malloc(sizeof(float) * B * img);
+        float *col = malloc(sizeof(float) * (size_t)CKK * OH * OH), *want = malloc(sizeof(float) * B * outs);
+        float *got = malloc(sizeof(float) * B * outs);
         for (int i = 0; i < OC * CKK; i++) w[i] = rnd(&r);
-        for (int i = 0; i < C * H * H; i++) x[i] = rnd(&r);
-        for (int c = 0; c < C; c++)
-            for (int kh = 0; kh < K; kh++)
-                for (int kw = 0; kw < K; kw++)
-                    for (int p = 0; p < OH * OH; p++)
-                        col[((c * K + kh) * K + kw) * OH * OH + p] = x[(c * H + p / OH + kh) * H + p % OH + kw];
-        bcml_gemm(0, 0, OC, OH * OH, CKK, w, CKK, col, OH * OH, want, OH * OH, 0);
-        bcml_conv_gemm(OC, C, H, H, K, w, x, got);
-        CHECK(memcmp(got, want, sizeof(float) * (size_t)OC * OH * OH) == 0);
+        for (size_t i = 0; i < B * img; i++) x[i] = rnd(&r);
+        for (int n = 0; n < B; n++) {
+            for (int c = 0; c < C; c++)
+                for (int kh = 0; kh < K; kh++)
+                    for (int kw = 0; kw < K; kw++)
+                        for (int p = 0; p < OH * OH; p++)
+                            col[((c * K + kh) * K + kw) * OH * OH + p] = x[n * img + (size_t)(c * H + p / OH + kh) * H + p % OH + kw];
+            bcml_gemm(0, 0, OC, OH * OH, CKK, w, CKK, col, OH * OH, want + n * outs, OH * OH, 0);
+        }
+        bcml_conv_gemm(B, OC, C, H, H, K, w, x, got);
+        CHECK(memcmp(got, want, sizeof(float) * B * outs) == 0);
         free(w); free(x); free(col); free(want); free(got);
     }
     CHECK(taken >= 8);
+    /* the weight gradient, any output width (odd runs, runs across k blocks), many images added in turn */
+    const int grads[][4] = {{10, 1, 28, 5}, {20, 10, 12, 5}, {3, 2, 11, 4}, {4, 3, 9, 3}, {5, 1, 40, 3}, {2, 6, 5, 5},
+                            {7, 70, 6, 1}};
+    for (size_t s = 0; s < sizeof grads / sizeof *grads; s++) {
+        int OC = grads[s][0], C = grads[s][1], H = grads[s][2], K = grads[s][3], OH = H - K + 1, CKK = C * K * K;
+        enum { B = 3 };
+        size_t img = (size_t)C * H * H, outs = (size_t)OC * OH * OH;
+        float *d = malloc(sizeof(float) * B * outs), *x = malloc(sizeof(float) * B * img);
+        float *col = malloc(sizeof(float) * (size_t)CKK * OH * OH), *want = malloc(sizeof(float) * (size_t)OC * CKK);
+        float *got = malloc(sizeof(float) * (size_t)OC * CKK);
+        for (size_t i = 0; i < B * outs; i++) d[i] = rnd(&r);
+        for (size_t i = 0; i < B * img; i++) x[i] = rnd(&r);
+        for (int i = 0; i < OC * CKK; i++) want[i] = got[i] = rnd(&r);
+        for (int n = 0; n < B; n++) {
+            for (int c = 0; c < C; c++)
+                for (int kh = 0; kh < K; kh++)
+                    for (int kw = 0; kw < K; kw++)
+                        for (int p = 0; p < OH * OH; p++)
+                            col[((c * K + kh) * K + kw) * OH * OH + p] = x[n * img + (size_t)(c * H + p / OH + kh) * H + p % OH + kw];
+            bcml_gemm(0, 1, OC, CKK, OH * OH, d + n * outs, OH * OH, col, OH * OH, want, CKK, 1);
+        }
+        bcml_conv_gemm_dw(B, OC, C, H, H, K, d, x, got);
+        CHECK(memcmp(got, want, sizeof(float) * (size_t)OC * CKK) == 0);
+        free(d); free(x); free(col); free(want); free(got);
+    }
     CHECK(!bcml_conv_in_place(6, 25));   /* rows not a whole number of vectors */
     CHECK(!bcml_conv_in_place(8, 257));  /* more than one k block */
 }
