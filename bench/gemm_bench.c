@@ -45,21 +45,22 @@ static double measured_mhz(void) {
 #endif
 }
 
-/* C[M,N] = op(A) @ op(B), op = transpose where ta / tb, as each layer calls it */
-static const struct { const char *layer; int ta, tb, M, N, K; } shapes[] = {
-    {"Adult logistic regression: forward (batch 754)", 0, 1, 754, 2, 105},
-    {"Adult logistic regression: weight gradient", 1, 0, 2, 105, 754},
-    {"CNN conv1: forward (per image)", 0, 0, 10, 576, 25},
-    {"CNN conv1: weight gradient", 0, 1, 10, 25, 576},
-    {"CNN conv2: forward", 0, 0, 20, 64, 250},
-    {"CNN conv2: weight gradient", 0, 1, 20, 250, 64},
-    {"CNN conv2: input gradient", 1, 0, 250, 64, 20},
-    {"CNN fc1: forward (batch 64)", 0, 1, 64, 50, 320},
-    {"CNN fc1: input gradient", 0, 0, 64, 320, 50},
-    {"CNN fc1: weight gradient", 1, 0, 50, 320, 64},
-    {"square", 0, 0, 256, 256, 256},
-    {"square", 0, 0, 512, 512, 512},
-    {"square", 0, 0, 1024, 1024, 1024},
+/* C[M,N] = op(A) @ op(B), op = transpose where ta / tb, as each layer calls it; the convolutions (conv 1: forward,
+ * 2: weight gradient) as the layers run them, read from a batch of images in place (M, N, K per image) */
+static const struct { const char *layer; int ta, tb, M, N, K, conv, batch, C, H, kernel; } shapes[] = {
+    {"Adult logistic regression: forward (batch 754)", 0, 1, 754, 2, 105, 0, 0, 0, 0, 0},
+    {"Adult logistic regression: weight gradient", 1, 0, 2, 105, 754, 0, 0, 0, 0, 0},
+    {"CNN conv1: forward (per image, 64 read in place)", 0, 0, 10, 576, 25, 1, 64, 1, 28, 5},
+    {"CNN conv1: weight gradient (likewise)", 0, 1, 10, 25, 576, 2, 64, 1, 28, 5},
+    {"CNN conv2: forward (likewise)", 0, 0, 20, 64, 250, 1, 64, 10, 12, 5},
+    {"CNN conv2: weight gradient (likewise)", 0, 1, 20, 250, 64, 2, 64, 10, 12, 5},
+    {"CNN conv2: input gradient", 1, 0, 250, 64, 20, 0, 0, 0, 0, 0},
+    {"CNN fc1: forward (batch 64)", 0, 1, 64, 50, 320, 0, 0, 0, 0, 0},
+    {"CNN fc1: input gradient", 0, 0, 64, 320, 50, 0, 0, 0, 0, 0},
+    {"CNN fc1: weight gradient", 1, 0, 50, 320, 64, 0, 0, 0, 0, 0},
+    {"square", 0, 0, 256, 256, 256, 0, 0, 0, 0, 0},
+    {"square", 0, 0, 512, 512, 512, 0, 0, 0, 0, 0},
+    {"square", 0, 0, 1024, 1024, 1024, 0, 0, 0, 0, 0},
 };
 
 int main(int argc, char **argv) {
@@ -68,16 +69,27 @@ int main(int argc, char **argv) {
     printf("{\"isa\":\"%s\",\"mhz\":%.0f,\"rows\":[", bcml_simd_name(), measured_mhz());
     for (int s = 0; s < n; s++) {
         int ta = shapes[s].ta, tb = shapes[s].tb, M = shapes[s].M, N = shapes[s].N, K = shapes[s].K;
-        float *A = malloc(sizeof(float) * M * K), *B = malloc(sizeof(float) * K * N), *C = malloc(sizeof(float) * M * N);
-        if (!A || !B || !C) return 1;
-        for (int i = 0; i < M * K; i++) A[i] = (float)(i % 13) * 0.1f;
-        for (int i = 0; i < K * N; i++) B[i] = (float)(i % 7) * 0.1f;
+        int conv = shapes[s].conv, nb = conv ? shapes[s].batch : 1, C = shapes[s].C, H = shapes[s].H, KK = shapes[s].kernel;
+        /* conv: A the weights or the output gradient, B the images, C the outputs or the weight gradient */
+        size_t na = conv == 2 ? (size_t)nb * M * K : (size_t)M * K, nbf = conv ? (size_t)nb * C * H * H : (size_t)K * N;
+        size_t nc = conv == 1 ? (size_t)nb * M * N : (size_t)M * N;
+        float *A = malloc(sizeof(float) * na), *B = malloc(sizeof(float) * nbf), *Cm = malloc(sizeof(float) * nc);
+        if (!A || !B || !Cm) return 1;
+        for (size_t i = 0; i < na; i++) A[i] = (float)(i % 13) * 0.1f;
+        for (size_t i = 0; i < nbf; i++) B[i] = (float)(i % 7) * 0.1f;
+        for (size_t i = 0; i < nc; i++) Cm[i] = 0.0f;
         long reps = 0;
         double t0 = now(), t;
-        do { bcml_gemm(ta, tb, M, N, K, A, ta ? M : K, B, tb ? K : N, C, N, 0); reps++; } while ((t = now() - t0) < min_time);
-        printf("%s{\"layer\":\"%s\",\"ta\":%d,\"tb\":%d,\"m\":%d,\"n\":%d,\"k\":%d,\"gflops\":%.3f}", s ? "," : "",
-               shapes[s].layer, ta, tb, M, N, K, 2.0 * M * N * K * reps / t * 1e-9);
-        free(A); free(B); free(C);
+        do {
+            if (conv == 1) bcml_conv_gemm(nb, M, C, H, H, KK, A, B, Cm);
+            else if (conv == 2) bcml_conv_gemm_dw(nb, M, C, H, H, KK, A, B, Cm);
+            else bcml_gemm(ta, tb, M, N, K, A, ta ? M : K, B, tb ? K : N, Cm, N, 0);
+            reps++;
+        } while ((t = now() - t0) < min_time);
+        printf("%s{\"layer\":\"%s\",\"ta\":%d,\"tb\":%d,\"m\":%d,\"n\":%d,\"k\":%d,\"conv\":%d,\"batch\":%d,\"c\":%d,"
+               "\"h\":%d,\"kernel\":%d,\"gflops\":%.3f}", s ? "," : "", shapes[s].layer, ta, tb, M, N, K, conv, nb, C, H, KK,
+               2.0 * nb * M * N * K * reps / t * 1e-9);
+        free(A); free(B); free(Cm);
     }
     printf("]}\n");
     return 0;

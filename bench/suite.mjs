@@ -311,7 +311,9 @@ out.push('## Kernels', '', `float32 GEMM, GFLOP/s on one thread. SIMD without FM
   + (gemm.clock.how === 'measured' ? ` (a chain of dependent integer adds, one a cycle, timed just before the GEMMs; the OS reports ${cpuMHz().toFixed(0)} MHz, the nominal clock).` : '.')
   + ` The native build here is ${gemm.isa}${wide > 1 ? `: 8-lane vectors, so its ceiling with two of each port is ${(2 * wide * gemm.ceiling).toFixed(1)} GFLOP/s` : ''};`
   + ' each output element sums its products in the same order in every build, so the width changes the speed, never the bits.', '',
-  'op: N uses a matrix as stored, T its transpose (the layers\' calls: a linear forward multiplies by the weights transposed).', '',
+  'op: N uses a matrix as stored, T its transpose (the layers\' calls: a linear forward multiplies by the weights transposed).'
+  + ' The convolutions\' forward and weight gradient read a batch of 64 images in place, as the layers do (no im2col matrix is'
+  + ' built: its copy costs about as much as the product at these sizes); their GFLOP/s count the products only.', '',
   `| layer | op | shape (MxNxK) | native (${gemm.isa}) | wasm SIMD | wasm scalar | SIMD / native | native / its ceiling | SIMD / 16-FLOP ceiling |`, '|---|---|---|---|---|---|---|---|---|',
   ...gemm.rows.map((r) => `| ${r.layer} | ${r.op} | ${r.shape} | ${r.native.toFixed(2)} | ${r.simd.toFixed(2)} | ${r.scalar.toFixed(2)} | ${(r.simd / r.native).toFixed(2)} | ${(r.native / (2 * wide * gemm.ceiling)).toFixed(2)} | ${(r.simd / (2 * gemm.ceiling)).toFixed(2)} |`),
   '', 'The Adult model\'s layer has 2 outputs: its forward is 2 dot products of 105 floats per row and its weight gradient 2 rows,'

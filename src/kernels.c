@@ -335,13 +335,13 @@ void bcml_conv_gemm(int B, int OC, int C, int H, int W, int K, const float *w, c
     for (int c = 0; c < C; c++) /* k = (c, kh, kw), as im2col numbers its rows */
         for (int kh = 0; kh < K; kh++)
             for (int kw = 0; kw < K; kw++) off[(c * K + kh) * K + kw] = (c * H + kh) * W + kw;
-    const int V = OW % NR == 0 ? 2 : 1, width = V * BCML_VW;
     for (int ic = 0; ic < OC; ic += MC) {
         int mc = OC - ic < MC ? OC - ic : MC;
         pack_a_block(0, w, CKK, ic, mc, 0, CKK, pack_a); /* once for the whole batch */
         for (int n = 0; n < B; n++)
             for (int oh = 0; oh < OH; oh++)
-                for (int ow = 0; ow < OW; ow += width) {
+                for (int ow = 0, V; ow < OW; ow += V * BCML_VW) {
+                    V = ow + NR <= OW ? 2 : 1; /* NR-wide panels, then one vector where the row has one left */
                     /* output pixel (oh, ow..): input row oh + kh from column ow + kw on */
                     const float *b = inp + (size_t)n * C * H * W + (size_t)oh * W + ow;
                     float *c = out + ((size_t)n * OC + ic) * OHW + (size_t)oh * OW + ow;

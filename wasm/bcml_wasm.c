@@ -432,3 +432,8 @@ EXPORT int bw_png(const float *px, int channels, int h, int w, int scale, float 
 EXPORT void bw_gemm(int ta, int tb, int M, int N, int K, const float *A, const float *B, float *C) {
     bcml_gemm(ta, tb, M, N, K, A, ta ? M : K, B, tb ? K : N, C, N, 0);
 }
+/* A square-image convolution's GEMM read in place (the benchmark's): forward, or (dw) the weight gradient. */
+EXPORT void bw_conv_gemm(int dw, int batch, int OC, int C, int H, int K, const float *a, const float *images, float *out) {
+    if (dw) bcml_conv_gemm_dw(batch, OC, C, H, H, K, a, images, out);
+    else if (bcml_conv_in_place(H - K + 1, C * K * K)) bcml_conv_gemm(batch, OC, C, H, H, K, a, images, out);
+}
