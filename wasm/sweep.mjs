@@ -18,6 +18,10 @@ async function spawnWorker(bcml) {
   return { post: (m, t) => w.postMessage(m, t), on: (f) => { w.onmessage = (e) => f(e.data); }, onError: (f) => { w.onerror = (e) => f(e); }, stop: () => w.terminate() };
 }
 
+// an array as the typed array a worker takes: a whole-buffer typed array as it is (posting copies it anyway),
+// anything else (a plain array, a view into a larger buffer, which posting would copy whole) copied to one
+const typed = (Type, a) => (a instanceof Type && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : Type.from(a));
+
 function concat(cols, n) {
   const out = new Int32Array(cols.length * n);
   cols.forEach((c, k) => out.set(Int32Array.from(c), k * n));
@@ -144,8 +148,8 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
       const slices = data.train.slices ?? [];
       const sets = {
         type: 'data', module: bcml.module, simd: bcml.simd, dim: data.train.x.length / data.train.y.length,
-        xtr: Float32Array.from(data.train.x), ytr: Int32Array.from(data.train.y), xte: Float32Array.from(data.test.x), yte: Int32Array.from(data.test.y),
-        idsTr: data.train.ids ? Float64Array.from(data.train.ids) : null, idsTe: data.test.ids ? Float64Array.from(data.test.ids) : null,
+        xtr: typed(Float32Array, data.train.x), ytr: typed(Int32Array, data.train.y), xte: typed(Float32Array, data.test.x), yte: typed(Int32Array, data.test.y),
+        idsTr: data.train.ids ? typed(Float64Array, data.train.ids) : null, idsTe: data.test.ids ? typed(Float64Array, data.test.ids) : null,
         sliceTr: slices.length ? concat(slices.map((s) => s.values), data.train.y.length) : null,
         sliceTe: slices.length ? concat(data.test.slices.map((s) => s.values), data.test.y.length) : null,
       };
@@ -175,7 +179,7 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
         h1te = m.predict(data.test.x, data.test.y.length);
         if (m !== given) m.free();
       }
-      const h1 = { type: 'h1', h1tr: Float32Array.from(h1tr), h1te: Float32Array.from(h1te) };
+      const h1 = { type: 'h1', h1tr: typed(Float32Array, h1tr), h1te: typed(Float32Array, h1te) };
       if (state.cancelled) { settle.finish(); return; }
       for (const w of pool) w.post(h1);
     })().catch((e) => settle.fail(e instanceof BcmlError ? e : new BcmlError(String(e?.message ?? e), 1)));
@@ -196,7 +200,7 @@ export async function trainInWorker(bcml, what, { x, y }, options = {}, onProgre
       });
       w.onError((e) => reject(new BcmlError(`the training worker stopped: ${e?.message ?? e}`, 2)));
       w.post({ type: 'train', module: bcml.module, simd: bcml.simd, spec: what.spec, seed: what.seed, model: what.model,
-        x: Float32Array.from(x), y: Int32Array.from(y), options });
+        x: typed(Float32Array, x), y: typed(Int32Array, y), options });
     });
   } finally { w.stop(); }
 }
