@@ -305,7 +305,7 @@ out.push('## Scaling', '', `Native, 1 job, case 1's model at ${quick ? 2 : 5} ep
   ...results.scaling.map((s) => `| ${s.rows.toLocaleString('en')} | ${fmt(s.t)} | ${((median(s.t) / s.rows) * 1e5).toFixed(3)} |`), '',
   `Time at 4x the data / time at 1x: ${(median(results.scaling[2].t) / median(results.scaling[0].t)).toFixed(2)} (linear: 4; the test set and start-up do not grow).`, '');
 const wide = gemm.isa === 'avx' ? 2 : 1; // AVX's 8 lanes do twice the work of 4 per instruction
-out.push('## Kernels', '', `float32 GEMM, GFLOP/s on one thread. SIMD without FMA (wasm SIMD128 has none, and bcml uses none natively either,`
+out.push('## Kernels', '', `float32 GEMM, GFLOP/s on one thread, the best of 5 windows (a throughput: a moment's load on the shared host does not count against a kernel). SIMD without FMA (wasm SIMD128 has none, and bcml uses none natively either,`
   + ` so that every build gives the same bits): 128-bit vectors do 8 FLOP per cycle with one multiply and one add port, 16 with two of each —`
   + ` ${gemm.ceiling.toFixed(1)} or ${(2 * gemm.ceiling).toFixed(1)} GFLOP/s at the ${gemm.clock.how} clock of ${gemm.clock.mhz.toFixed(0)} MHz`
   + (gemm.clock.how === 'measured' ? ` (a chain of dependent integer adds, one a cycle, timed just before the GEMMs; the OS reports ${cpuMHz().toFixed(0)} MHz, the nominal clock).` : '.')

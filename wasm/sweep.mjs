@@ -99,7 +99,6 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
         if (h1Task) { w.post(h1Task); h1Task = null; return; } /* h1 first: every lambda_c but 0 waits for it */
         if (next >= tasks.length) return;
         const [j, family] = tasks[next++];
-        w.busy = true;
         w.post({ type: 'task', j, family });
       };
       // the workers start and take the sets first: that overlaps h1's outputs below, and h1's training when h1 is a promise
