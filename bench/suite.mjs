@@ -7,7 +7,7 @@
 // Systems: the original, bcml native (1 and 2 jobs), bcml wasm-SIMD in Node and the web app in headless
 // Chromium (1 and 2 workers); then scaling with data size, GEMM throughput, memory. --quick: one repetition,
 // fewer epochs, a smaller case 3 for the original.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync, mkdirSync, rmSync, openSync, closeSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -138,9 +138,10 @@ const E1 = quick ? 5 : 20;
   const lambda = { start: 0, stop: 1, step: 0.1 };
   const config = { ...base, data: abs(base.data), test: abs(base.test), epochs: E1, seed: 1, lambda,
     h1: { train: { ...base.h1.train, data: abs(base.h1.train.data), epochs: E1, seed: 2 } } };
-  const r = await sweepCase({ config, dir: join(work, 'adult'),
-    node: { data: { csv: [config.data.csv, config.test.csv], options: csvOpts }, h1: { spec: base.model, fraction: 0.25, options: { epochs: E1, batch_size: 754, seed: 2, optimizer } },
-      h2spec: base.model, config: { epochs: E1, batch_size: 754, seed: 1, optimizer, ...loss, lambda } },
+  const node = { data: { csv: [config.data.csv, config.test.csv], options: csvOpts }, h1: { spec: base.model, fraction: 0.25, options: { epochs: E1, batch_size: 754, seed: 2, optimizer } },
+    h2spec: base.model, config: { epochs: E1, batch_size: 754, seed: 1, optimizer, ...loss, lambda } };
+  results.case1 = { config, node }; /* for the 2-core ceiling below */
+  const r = await sweepCase({ config, dir: join(work, 'adult'), node,
     demo: '#demo-adult', form: { epochs: E1, h1_epochs: E1, lambda_stop: 1, lambda_step: 0.1, ...loss },
     peer: (dir) => measured(peerPy, [join(root, 'bench/peer/adult_sweep.py'), config.data.csv, config.test.csv, join(dir, 'encoding.json'), join(dir, 'h1-model.bcml'),
       String(E1), '0.1', join(work, 'peer')], { env: peerEnv }) });
@@ -246,6 +247,28 @@ function predictions(n, tag) {
     for (let r = 0; r < reps; r++) t.push(nativeSweep(config, 1, join(work, 'scale')).seconds);
     results.scaling.push({ k, rows: n * k, t });
   }
+  // what two cores give here for fully independent work: case 1 with 1 job (1 worker) alone, then two copies at once
+  const wall = (cmd, args) => new Promise((ok, fail) => {
+    const t0 = performance.now(), p = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (d) => { err += d; });
+    p.on('close', (code) => (code ? fail(new Error(`${cmd}: ${err}`)) : ok((performance.now() - t0) / 1000)));
+  });
+  const nativeArgs = (i) => ['sweep', '--config', json(results.case1.config, 'ceiling.json'), '--out', join(work, `ceiling-${i}`), '--jobs', '1'];
+  const wasmArgs = [join(root, 'bench/wasm-case.mjs'), json({ kind: 'sweep', ...results.case1.node, workers: 1 }, 'ceiling-wasm.json')];
+  const runs = { native: [bin, nativeArgs], wasm: [process.execPath, () => wasmArgs] };
+  results.ceiling = {};
+  for (const [name, [cmd, args]] of Object.entries(runs)) {
+    const pairs = [];
+    for (let r = 0; r < reps * cheapReps; r++) {
+      for (const i of [0, 1]) rmSync(join(work, `ceiling-${i}`), { recursive: true, force: true });
+      const alone = await wall(cmd, args(0));
+      for (const i of [0, 1]) rmSync(join(work, `ceiling-${i}`), { recursive: true, force: true });
+      const both = await Promise.all([wall(cmd, args(0)), wall(cmd, args(1))]);
+      pairs.push({ alone, both: Math.max(...both) });
+    }
+    results.ceiling[name] = pairs;
+  }
 }
 
 // ---------------------------------------------------------------- kernels
@@ -303,7 +326,12 @@ out.push('## Memory', '', `Case 3 (1M instances), native: peak ${s3.peakMB.toFix
 out.push('## Scaling', '', `Native, 1 job, case 1's model at ${quick ? 2 : 5} epochs and 2 lambda values, the training rows copied 1, 2 and 4 times:`, '',
   '| training rows | seconds | per 100k rows |', '|---|---|---|',
   ...results.scaling.map((s) => `| ${s.rows.toLocaleString('en')} | ${fmt(s.t)} | ${((median(s.t) / s.rows) * 1e5).toFixed(3)} |`), '',
-  `Time at 4x the data / time at 1x: ${(median(results.scaling[2].t) / median(results.scaling[0].t)).toFixed(2)} (linear: 4; the test set and start-up do not grow).`, '');
+  `Time at 4x the data / time at 1x: ${(median(results.scaling[2].t) / median(results.scaling[0].t)).toFixed(2)} (linear: 4; the test set and start-up do not grow).`, '',
+  'Workers: 2 jobs or workers against 1 are in each case above. What this machine\'s two cores give at most: case 1 with 1 job (or 1 worker in Node)'
+  + ' run alone, then two copies of it at once (fully independent work, nothing shared), the median over the pairs of'
+  + ` ${results.ceiling.native.length}: ${Object.entries(results.ceiling).map(([k, p]) => `${k} ${median(p.map((q) => q.alone)).toFixed(2)} s alone,`
+    + ` ${median(p.map((q) => q.both)).toFixed(2)} s for both, so 2 x alone / both = ${median(p.map((q) => (2 * q.alone) / q.both)).toFixed(2)}`).join('; ')}.`
+  + ' A sweep split over 2 workers cannot gain more than that (its trainings are also whole units: 11 trainings and h1 take 6 rounds on 2).', '');
 const wide = gemm.isa === 'avx' ? 2 : 1; // AVX's 8 lanes do twice the work of 4 per instruction
 out.push('## Kernels', '', `float32 GEMM, GFLOP/s on one thread, the best of 5 windows (a throughput: a moment's load on the shared host does not count against a kernel). SIMD without FMA (wasm SIMD128 has none, and bcml uses none natively either,`
   + ` so that every build gives the same bits): 128-bit vectors do 8 FLOP per cycle with one multiply and one add port, 16 with two of each —`
