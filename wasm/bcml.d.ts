@@ -82,7 +82,8 @@ export interface SweepConfig {
 export interface SweepSet { x: Floats; y: Ints; ids?: ArrayLike<number>; slices?: SliceColumn[]; metadata?: string[] }
 
 export interface SweepProgress {
-  /** trainingsTotal counts one training per twin point (where both families train the same model) */
+  /** trainingsTotal counts one training per twin point (where both families train the same model); eta (seconds
+   * left) is NaN until 2% of the work is done */
   fraction: number; trainingsDone: number; trainingsTotal: number; elapsed: number; eta: number;
   lambda: number; dissonance: 'new-error' | 'strict-imitation'; epoch: number; epochs: number;
 }

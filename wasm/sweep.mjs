@@ -91,7 +91,7 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
         state.fraction = tasks.reduce((a, [i, g]) => a + frac[2 * i + g], 0) / tasks.length;
         const elapsed = (Date.now() - state.started) / 1000;
         onProgress?.({ fraction: state.fraction, trainingsDone: state.done, trainingsTotal: tasks.length, elapsed,
-          eta: state.fraction > 0 ? elapsed * (1 - state.fraction) / state.fraction : NaN,
+          eta: state.fraction >= 0.02 ? elapsed * (1 - state.fraction) / state.fraction : NaN, /* none from the first steps' noise */
           lambda: state.lambdas[j], dissonance: family ? 'strict-imitation' : 'new-error', epoch, epochs });
       };
       const give = (w) => {
