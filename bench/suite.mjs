@@ -254,7 +254,8 @@ function predictions(n, tag) {
     p.stderr.on('data', (d) => { err += d; });
     p.on('close', (code) => (code ? fail(new Error(`${cmd}: ${err}`)) : ok((performance.now() - t0) / 1000)));
   });
-  const nativeArgs = (i) => ['sweep', '--config', json(results.case1.config, 'ceiling.json'), '--out', join(work, `ceiling-${i}`), '--jobs', '1'];
+  const nativeConfig = json(results.case1.config, 'ceiling.json'); /* written once: the two copies read it at once */
+  const nativeArgs = (i) => ['sweep', '--config', nativeConfig, '--out', join(work, `ceiling-${i}`), '--jobs', '1'];
   const wasmArgs = [join(root, 'bench/wasm-case.mjs'), json({ kind: 'sweep', ...results.case1.node, workers: 1 }, 'ceiling-wasm.json')];
   const runs = { native: [bin, nativeArgs], wasm: [process.execPath, () => wasmArgs] };
   results.ceiling = {};
