@@ -81,6 +81,15 @@ static void test_gemm(void) {
                 for (int acc = 0; acc < 2; acc++) gemm_case(ta, tb, sizes[s][0], sizes[s][1], sizes[s][2], acc, &r);
 }
 
+/* col[(c*K + kh)*K + kw][p] = x[c][p / OH + kh][p % OH + kw]: a square image's im2col, stride 1, no padding */
+static void im2col_ref(float *col, const float *x, int C, int H, int K) {
+    int OH = H - K + 1;
+    for (int c = 0; c < C; c++)
+        for (int kh = 0; kh < K; kh++)
+            for (int kw = 0; kw < K; kw++)
+                for (int p = 0; p < OH * OH; p++) col[((c * K + kh) * K + kw) * OH * OH + p] = x[(c * H + p / OH + kh) * H + p % OH + kw];
+}
+
 /* The convolution read in place: the same bits as bcml_gemm over the image's im2col matrix, for every shape it
  * takes (rows of one or two vectors, edge row panels, C*K*K up to one k block), and it declines the others; its
  * weight gradient likewise. */
@@ -103,11 +112,7 @@ static void test_conv_in_place(void) {
         for (int i = 0; i < OC * CKK; i++) w[i] = rnd(&r);
         for (size_t i = 0; i < B * img; i++) x[i] = rnd(&r);
         for (int n = 0; n < B; n++) {
-            for (int c = 0; c < C; c++)
-                for (int kh = 0; kh < K; kh++)
-                    for (int kw = 0; kw < K; kw++)
-                        for (int p = 0; p < OH * OH; p++)
-                            col[((c * K + kh) * K + kw) * OH * OH + p] = x[n * img + (size_t)(c * H + p / OH + kh) * H + p % OH + kw];
+            im2col_ref(col, x + n * img, C, H, K);
             bcml_gemm(0, 0, OC, OH * OH, CKK, w, CKK, col, OH * OH, want + n * outs, OH * OH, 0);
         }
         bcml_conv_gemm(B, OC, C, H, H, K, w, x, got);
@@ -129,11 +134,7 @@ static void test_conv_in_place(void) {
         for (size_t i = 0; i < B * img; i++) x[i] = rnd(&r);
         for (int i = 0; i < OC * CKK; i++) want[i] = got[i] = rnd(&r);
         for (int n = 0; n < B; n++) {
-            for (int c = 0; c < C; c++)
-                for (int kh = 0; kh < K; kh++)
-                    for (int kw = 0; kw < K; kw++)
-                        for (int p = 0; p < OH * OH; p++)
-                            col[((c * K + kh) * K + kw) * OH * OH + p] = x[n * img + (size_t)(c * H + p / OH + kh) * H + p % OH + kw];
+            im2col_ref(col, x + n * img, C, H, K);
             bcml_gemm(0, 1, OC, CKK, OH * OH, d + n * outs, OH * OH, col, OH * OH, want, CKK, 1);
         }
         bcml_conv_gemm_dw(B, OC, C, H, H, K, d, x, got);
