@@ -4,7 +4,8 @@
  * few rows reuse it), then a 4 x NR micro kernel (NR = two of the build's widest vectors) keeps 8 vector
  * accumulators in registers; edge tiles compute only their rows and vectors. Transposes only change the
  * packing. Every C element sums its products in k order within a KC block whatever the tile, so builds with
- * different vector widths give the same bits.
+ * different vector widths give the same bits. A stride-1 convolution's forward and weight gradient use the same
+ * tiles and order, reading the images in place instead of an im2col copy.
  */
 #include "kernels.h"
 #include "fmath.h"
