@@ -150,10 +150,12 @@ static int train_progress(void *user, const bcml_train_progress *p) {
  * "h1_probabilities". epoch_loss: [epochs]. */
 EXPORT int bw_train(bcml_model *m, const float *x, const int32_t *y, int n, int dim, const float *h1, const char *opts,
                     double *epoch_loss, int *epochs_done) {
+    static const char *const keys[] = {"epochs", "batch_size", "seed", "shuffle", "optimizer", "loss", "h1_probabilities", NULL};
     cJSON *j = parse(opts, "training options");
     if (!j) return last.code;
     bcml_train_opts o;
-    int s = bcml__parse_train(j, "training options", bcml_model_output_size(m) == 1, &o, &last);
+    int s = bcml__json_only_keys(j, keys, "training options", &last); /* a misspelt key is an error, not a default */
+    if (!s) s = bcml__parse_train(j, "training options", bcml_model_output_size(m) == 1, &o, &last);
     o.h1_outputs = h1;
     o.h1_probabilities = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "h1_probabilities"));
     o.progress = train_progress;

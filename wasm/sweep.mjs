@@ -82,7 +82,8 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
       let next = 0, h1Task = null;
       if (data.h1.train) {
         const t = data.h1.train, n = data.train.y.length, rows = t.rows ?? n;
-        if (!Number.isInteger(rows) || rows < 1 || rows > n) throw new BcmlError(`h1.train.rows: ${rows} is not a row count from 1 to ${n} (the training rows)`, 1);
+        if (!Number.isInteger(rows) || rows < 1 || rows > n) throw new BcmlError(`h1.train.rows: ${JSON.stringify(rows)} is not a row count from 1 to ${n} (the training rows)`, 1);
+        if (t.spec == null && t.model == null) throw new BcmlError('h1.train: give h1\'s spec (with a seed) or its initial model', 1);
         h1Task = { type: 'h1-train', spec: t.spec, seed: t.seed, rows, options: t.options ?? {},
           model: t.model == null ? null : t.model instanceof Uint8Array ? t.model : t.model.save() };
       }

@@ -146,10 +146,11 @@ test('trainInWorker gives the same model as training on the calling thread', asy
   await assert.rejects(b.trainInWorker({ spec: { preset: 'nope' } }, { x: [0, 0], y: [0] }), /unknown preset "nope"/);
 });
 
-test('cancelled training rejects with the C message and keeps the model usable', () => {
+test('cancelled training rejects with the C message and keeps the model usable; a misspelt option is an error', () => {
   const b = builds.simd, m = b.createModel({ preset: 'logreg', input: 2, classes: 3 });
   assert.throws(() => b.train(m, { x: tr.x.flat(), y: tr.y }, { epochs: 3, batch_size: 100 }, (p) => p.batch === 2), /cancelled at epoch 1, batch 2/);
   assert.equal(m.predict(tr.x.flat().slice(0, 4)).length, 6);
+  assert.throws(() => b.train(m, { x: tr.x.flat(), y: tr.y }, { epoch: 3 }), /training options: unknown key "epoch"/); /* not 1 epoch silently */
 });
 
 test('1 worker and 4 workers give the same summary; progress reaches 1 with an ETA', async () => {
@@ -229,6 +230,10 @@ test('h1 trained by the pool: the same h1 as `bcml train`, and the same folder, 
   }
   await assert.rejects(b.sweep(sweepConfig, { ...data, h1: { train: { ...h1.train, rows: 0 } } }).done, /h1\.train\.rows: 0 is not a row count from 1 to 1200/);
   await assert.rejects(b.sweep(sweepConfig, { ...data, h1: { train: { ...h1.train, rows: 1.5 } } }).done, /h1\.train\.rows: 1\.5/);
+  await assert.rejects(b.sweep(sweepConfig, { ...data, h1: { train: { ...h1.train, rows: '120' } } }).done, /h1\.train\.rows: "120" is not/);
+  await assert.rejects(b.sweep(sweepConfig, { ...data, h1: { train: { rows: 120 } } }).done, /h1\.train: give h1's spec \(with a seed\) or its initial model/);
+  await assert.rejects(b.sweep(sweepConfig, { ...data, h1: { train: { ...h1.train, options: { epoch: 5 } } } }, { workers: 1 }).done,
+    /training options: unknown key "epoch" \(known: epochs, batch_size/);
   const wide = b.sweep(sweepConfig, { ...data, h1: { train: { ...h1.train, spec: { ...h1cfg.model, input: 3 } } } }, { workers: 2 });
   await assert.rejects(wide.done, /h1: the model takes 3 inputs but the data have 2 features/);
   assert.equal(await wide.h1, null);
