@@ -238,6 +238,9 @@ test('h1 trained by the pool: the same h1 as `bcml train`, and the same folder, 
   await assert.rejects(wide.done, /h1: the model takes 3 inputs but the data have 2 features/);
   assert.equal(await wide.h1, null);
   assert.equal(await b.sweep(sweepConfig, sweepData(b)).h1, null); /* a given h1: nothing trained */
+  const stopped = b.sweep(sweepConfig, { ...data, h1 }, { workers: 2 }); /* cancelled while h1 trains: nothing kept, no h1 */
+  stopped.cancel();
+  assert.deepEqual([(await stopped.done).data.length, await stopped.h1], [0, null]);
 });
 
 test('cancel() stops the workers at once and keeps the finished points', async () => {
