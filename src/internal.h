@@ -6,6 +6,15 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#if defined(__GNUC__)
+#define BCML_ALWAYS_INLINE inline __attribute__((always_inline))
+/* a hot loop kept a function of its own: wasm engines swap in optimized code only at a call, and compile it sooner when small */
+#define BCML_NOINLINE __attribute__((noinline))
+#else
+#define BCML_ALWAYS_INLINE inline
+#define BCML_NOINLINE
+#endif
+
 /* Fills err (if any) and returns code; the message is printf-formatted. */
 bcml_status bcml__fail(bcml_error *err, bcml_status code, const char *fmt, ...)
 #if defined(__GNUC__)

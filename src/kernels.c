@@ -9,6 +9,7 @@
  */
 #include "kernels.h"
 #include "fmath.h"
+#include "internal.h"
 #include "simd.h"
 
 #include <string.h>
@@ -117,14 +118,6 @@ static void pack_b_from(const b_source *s, int k0, int kc, int j0, int nc, float
     if (s->img) pack_b_im2col_t(s, k0, kc, j0, nc, pb);
     else pack_b_block(s->tb, s->B, s->ldb, k0, kc, j0, nc, pb);
 }
-
-#if defined(__GNUC__)
-#define BCML_ALWAYS_INLINE inline __attribute__((always_inline))
-#define BCML_NOINLINE __attribute__((noinline))
-#else
-#define BCML_ALWAYS_INLINE inline
-#define BCML_NOINLINE
-#endif
 
 /* f(n, ...) with n (1 to 4) as a literal, so the inlined body is unrolled for that many rows or columns */
 #define WITH_CONSTANT_1_TO_4(n, f, ...)                 \

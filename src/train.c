@@ -67,7 +67,7 @@ static bcml_status check_data(const bcml_model *m, const bcml_dataset *d, const 
 typedef struct { uint32_t col; float v; } sparse_entry;
 
 /* One pass over the features: every one finite, and the most entries that are not +0 in a row (*k). */
-static bcml_status scan_rows(const bcml_dataset *d, size_t *k, bcml_error *err) {
+static BCML_NOINLINE bcml_status scan_rows(const bcml_dataset *d, size_t *k, bcml_error *err) {
     size_t n = (size_t)d->n, dim = (size_t)d->dim;
     *k = 0;
     for (size_t r = 0; r < n; r++) {
@@ -89,7 +89,7 @@ static bcml_status scan_rows(const bcml_dataset *d, size_t *k, bcml_error *err) 
 }
 
 /* [n, k] entries of the rows (see sparse_entry), or NULL when out of memory. */
-static sparse_entry *sparse_copy(const bcml_dataset *d, size_t k) {
+static BCML_NOINLINE sparse_entry *sparse_copy(const bcml_dataset *d, size_t k) {
     size_t n = (size_t)d->n, dim = (size_t)d->dim;
     sparse_entry *e = bcml__alloc_large(n * k + 1, sizeof *e); /* + 1: the last row's spare write */
     for (size_t r = 0; e && r < n; r++) {
@@ -123,7 +123,7 @@ typedef struct {
 /* xb[i], yb[i], h1b[i] = row rows[i] of the source, for i < B; each row's memory is fetched a few rows ahead.
  * From the sparse copy, a batch row is cleared only where its previous row had entries (the model never writes
  * its input), not wholesale. */
-static void gather(const row_source *s, const int32_t *rows, int B, float *xb, int32_t *yb, float *h1b) {
+static BCML_NOINLINE void gather(const row_source *s, const int32_t *rows, int B, float *xb, int32_t *yb, float *h1b) {
     const size_t dim = s->dim, k = s->k, out = s->out;
     const sparse_entry *sparse = s->sparse;
     for (int i = 0; i < B; i++) {
@@ -159,6 +159,20 @@ static void gather(const row_source *s, const int32_t *rows, int B, float *xb, i
         yb[i] = s->y[r];
         if (h1b) bcml_copy_floats(h1b + (size_t)i * out, s->h1 + r * out, out);
     }
+}
+
+/* Fisher-Yates over perm[n] */
+static BCML_NOINLINE void shuffle(int32_t *perm, int64_t n, bcml_rng *rng) {
+    for (int64_t i = n - 1; i > 0; i--) {
+        int64_t j = bcml_rng_below(rng, (uint32_t)(i + 1));
+        int32_t t = perm[i]; perm[i] = perm[j]; perm[j] = t;
+    }
+}
+
+static BCML_NOINLINE int all_finite(const float *v, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(v[i])) return 0;
+    return 1;
 }
 
 bcml_status bcml_train(bcml_model *m, const bcml_dataset *d, const bcml_train_opts *o, double *epoch_loss,
@@ -212,11 +226,7 @@ bcml_status bcml_train(bcml_model *m, const bcml_dataset *d, const bcml_train_op
     size_t np = (size_t)bcml_model_param_count(m);
 
     for (int e = 0; e < o->epochs; e++) {
-        if (o->shuffle)
-            for (int64_t i = n - 1; i > 0; i--) { /* Fisher-Yates */
-                int64_t j = bcml_rng_below(&rng, (uint32_t)(i + 1));
-                int32_t t = perm[i]; perm[i] = perm[j]; perm[j] = t;
-            }
+        if (o->shuffle) shuffle(perm, n, &rng);
         double sum = 0.0;
         for (int b = 0; b < batches; b++) {
             if (o->cancel && *o->cancel) {
@@ -227,12 +237,11 @@ bcml_status bcml_train(bcml_model *m, const bcml_dataset *d, const bcml_train_op
             int B = (int)(n - start < bs ? n - start : bs);
             gather(&src, perm + start, B, xb, yb, h1b);
             const float *logits = bcml__model_forward(m, xb, B, 1);
-            for (size_t i = 0; i < (size_t)B * out; i++)
-                if (!isfinite(logits[i])) {
-                    s = bcml__fail(err, BCML_EINVAL, "train: the model's outputs became non-finite at epoch %d, batch %d "
-                                   "(training diverged; try a smaller learning rate)", e + 1, b + 1);
-                    goto done;
-                }
+            if (!all_finite(logits, (size_t)B * out)) {
+                s = bcml__fail(err, BCML_EINVAL, "train: the model's outputs became non-finite at epoch %d, batch %d "
+                               "(training diverged; try a smaller learning rate)", e + 1, b + 1);
+                goto done;
+            }
             double value;
             if ((s = bcml_loss(&lo, B, out, h1b, logits, yb, &value, grad, err))) goto done;
             if (!isfinite(value)) {
