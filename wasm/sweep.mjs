@@ -22,6 +22,24 @@ async function spawnWorker(bcml) {
 // anything else (a plain array, a view into a larger buffer, which posting would copy whole) copied to one
 const typed = (Type, a) => (a instanceof Type && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : Type.from(a));
 
+// arrays ({ name: [Type, values or null] }) as the typed arrays the workers take. Where memory can be shared (Node, a
+// cross-origin isolated page) they are copied once into one shared buffer that every worker reads: posting it copies
+// nothing, where posting separate arrays serializes them again for each worker.
+function forWorkers(arrays) {
+  const entries = Object.entries(arrays).filter(([, [, a]]) => a != null);
+  const out = Object.fromEntries(Object.keys(arrays).map((k) => [k, null]));
+  if (typeof SharedArrayBuffer === 'undefined' || (!isNode && !globalThis.crossOriginIsolated)) {
+    for (const [k, [Type, a]] of entries) out[k] = typed(Type, a);
+    return out;
+  }
+  const at = [];
+  let bytes = 0;
+  for (const [, [Type, a]] of entries) { at.push(bytes); bytes += Math.ceil(a.length * Type.BYTES_PER_ELEMENT / 8) * 8; }
+  const shared = new SharedArrayBuffer(bytes);
+  entries.forEach(([k, [Type, a]], i) => { out[k] = new Type(shared, at[i], a.length); out[k].set(a); });
+  return out;
+}
+
 function concat(cols, n) {
   const out = new Int32Array(cols.length * n);
   cols.forEach((c, k) => out.set(Int32Array.from(c), k * n));
@@ -148,10 +166,10 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
       const slices = data.train.slices ?? [];
       const sets = {
         type: 'data', module: bcml.module, simd: bcml.simd, dim: data.train.x.length / data.train.y.length,
-        xtr: typed(Float32Array, data.train.x), ytr: typed(Int32Array, data.train.y), xte: typed(Float32Array, data.test.x), yte: typed(Int32Array, data.test.y),
-        idsTr: data.train.ids ? typed(Float64Array, data.train.ids) : null, idsTe: data.test.ids ? typed(Float64Array, data.test.ids) : null,
-        sliceTr: slices.length ? concat(slices.map((s) => s.values), data.train.y.length) : null,
-        sliceTe: slices.length ? concat(data.test.slices.map((s) => s.values), data.test.y.length) : null,
+        ...forWorkers({ xtr: [Float32Array, data.train.x], ytr: [Int32Array, data.train.y], xte: [Float32Array, data.test.x],
+          yte: [Int32Array, data.test.y], idsTr: [Float64Array, data.train.ids], idsTe: [Float64Array, data.test.ids],
+          sliceTr: [Int32Array, slices.length ? concat(slices.map((s) => s.values), data.train.y.length) : null],
+          sliceTe: [Int32Array, slices.length ? concat(data.test.slices.map((s) => s.values), data.test.y.length) : null] }),
       };
       for (const w of pool) w.post(sets);
       let h2bytes;

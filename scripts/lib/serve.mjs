@@ -6,7 +6,11 @@ import { extname, join, normalize, resolve } from 'node:path';
 const TYPES = { '.html': 'text/html', '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm',
   '.json': 'application/json', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.csv': 'text/csv' };
 
-export function serve(root, port = 0) {
+// the app's pages cross-origin isolated (they load nothing from elsewhere): a sweep's workers then share one copy of the
+// data (SharedArrayBuffer) instead of each being posted its own. Paths under `plain` (JupyterLite) are served as they expect.
+const ISOLATED = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+
+export function serve(root, port = 0, { plain = ['/lite/'] } = {}) {
   root = resolve(root);
   const server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
@@ -14,7 +18,9 @@ export function serve(root, port = 0) {
     if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' }).end(body);
+      const headers = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' };
+      if (!plain.some((prefix) => path.startsWith(prefix))) Object.assign(headers, ISOLATED);
+      res.writeHead(200, headers).end(body);
     } catch {
       res.writeHead(404).end('not found');
     }

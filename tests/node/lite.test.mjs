@@ -25,7 +25,7 @@ let server, browser;
 before(async () => {
   const b = spawnSync('bash', ['scripts/build-lite.sh'], { cwd: root, encoding: 'utf8' });
   assert.equal(b.status, 0, b.stderr + b.stdout);
-  server = await serve(join(root, 'dist/lite'));
+  server = await serve(join(root, 'dist/lite'), 0, { plain: ['/'] }); /* as npm start serves it under /lite/ */
   browser = await openBrowser();
 });
 after(async () => {

@@ -48,6 +48,7 @@ test('the demo sweep runs to the end in workers and draws both scatter plots wit
   const s = await page.evaluate(() => window.bcmlApp.summary);
   assert.equal(s.complete, true);
   assert.equal(s.data.length, 4 * s.lambdas.length);
+  assert.equal(await page.evaluate(() => crossOriginIsolated), true, 'the page is isolated: the workers share the data');
   assert.ok(await page.$$eval('#scatter-btc path.point', (p) => p.length) >= s.lambdas.length * 2);
   assert.equal(await page.$$eval('#scatter-btc path.pareto', (p) => p.length), s.pareto_front.length > 1 ? 1 : 0);
   await page.screenshot({ path: join(shots, 'analysis.png'), fullPage: true });
