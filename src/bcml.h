@@ -255,6 +255,13 @@ typedef struct {
     double batch_loss;
 } bcml_train_progress;
 
+/* A training set prepared once for many trainings on it (bcml_train_opts.rows, bcml_sweep_config.train_rows):
+ * every feature checked finite, and rows that are mostly zeros (one-hot encodings) copied compactly. Borrows the
+ * dataset's arrays, which must outlive it; freed with bcml_train_rows_free. */
+typedef struct bcml_train_rows bcml_train_rows;
+bcml_status bcml_train_rows_prepare(const bcml_dataset *d, bcml_train_rows **out, bcml_error *err);
+void bcml_train_rows_free(bcml_train_rows *r);
+
 typedef struct {
     int epochs;
     int batch_size;
@@ -270,6 +277,7 @@ typedef struct {
     int (*progress)(void *user, const bcml_train_progress *p);
     void *user;
     const volatile int *cancel; /* checked before every batch when not NULL */
+    const bcml_train_rows *rows; /* the training set prepared (from the same arrays), or NULL: prepared per call */
 } bcml_train_opts;
 
 void bcml_train_opts_init(bcml_train_opts *o);
@@ -377,6 +385,7 @@ typedef struct {
     int (*progress)(void *user, const bcml_sweep_progress *p); /* non-zero return cancels; may be NULL */
     void *user;
     const volatile int *cancel;
+    const bcml_train_rows *train_rows; /* train prepared once for every training, or NULL (run_dir prepares it) */
     /* bcml_sweep_run_dir only, when h1_train is NULL: makes h1's outputs (kept by the caller until the run
      * ends), called once on one of the run's threads while the others train lambda_c 0, which reads no h1 */
     bcml_status (*h1_make)(void *h1_user, const float **train, const float **test, int *probabilities, bcml_error *err);

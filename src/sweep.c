@@ -188,6 +188,7 @@ bcml_status bcml_sweep_train_model(const bcml_sweep_config *c, int j, int family
     o.progress = c->progress ? train_progress : NULL;
     o.user = &t;
     o.cancel = c->cancel;
+    o.rows = c->train_rows;
     if ((s = bcml_train(m, &c->train, &o, NULL, NULL, err))) {
         bcml_model_free(m);
         return s;

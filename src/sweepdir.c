@@ -367,9 +367,13 @@ bcml_status bcml_sweep_run_dir(const bcml_sweep_config *c, const char *dir, cons
     pthread_mutex_init(&r.lock, NULL);
     pthread_cond_init(&r.changed, NULL);
     r.t0 = now_s();
+    bcml_train_rows *rows = NULL; /* the training set prepared once for all the trainings (and their threads) */
     if (r.ntasks == 0 && r.write_summary) {
         s = write_summary(dir, r.texts, r.ntexts, c->num_lambdas, constraint, err);
+    } else if (r.ntasks && !c->train_rows && (s = bcml_train_rows_prepare(&c->train, &rows, err))) {
+        /* nothing started */
     } else {
+        if (rows) r.cw.train_rows = rows;
         int want = r.ntasks + (r.h1 == H1_MISSING), nt = jobs < want ? jobs : want;
         pthread_t th[256];
         int started = 0;
@@ -382,6 +386,7 @@ bcml_status bcml_sweep_run_dir(const bcml_sweep_config *c, const char *dir, cons
         s = r.status;
         if (s && err) *err = r.first_err;
     }
+    bcml_train_rows_free(rows);
     pthread_cond_destroy(&r.changed);
     pthread_mutex_destroy(&r.lock);
 done:

@@ -108,6 +108,41 @@ static BCML_NOINLINE sparse_entry *sparse_copy(const bcml_dataset *d, size_t k) 
     return e;
 }
 
+struct bcml_train_rows {
+    const float *x;
+    int64_t n, dim;
+    size_t k;               /* entries per row of the sparse copy */
+    sparse_entry *sparse;   /* [n, k], or NULL: the rows are read dense */
+};
+
+/* Checks the features and makes the sparse copy when it pays (r->x, n, dim set). */
+static bcml_status prepare_rows(const bcml_dataset *d, bcml_train_rows *r, bcml_error *err) {
+    *r = (bcml_train_rows){d->x, d->n, d->dim, 0, NULL};
+    bcml_status s = scan_rows(d, &r->k, err);
+    if (s) return s;
+    if (r->k * sizeof(sparse_entry) * 2 > (size_t)d->dim * sizeof(float)) return BCML_OK;
+    if (!(r->sparse = sparse_copy(d, r->k)))
+        return bcml__fail(err, BCML_ENOMEM, "train: out of memory for a compact copy of %lld instances", (long long)d->n);
+    return BCML_OK;
+}
+
+bcml_status bcml_train_rows_prepare(const bcml_dataset *d, bcml_train_rows **out, bcml_error *err) {
+    *out = NULL;
+    if (!d || d->n < 1 || !d->x || d->dim < 1) return bcml__fail(err, BCML_EINVAL, "train: the training set is empty or has no features");
+    bcml_train_rows *r = bcml__alloc(1, sizeof *r);
+    if (!r) return bcml__fail(err, BCML_ENOMEM, "train: out of memory");
+    bcml_status s = prepare_rows(d, r, err);
+    if (s) { free(r); return s; }
+    *out = r;
+    return BCML_OK;
+}
+
+void bcml_train_rows_free(bcml_train_rows *r) {
+    if (!r) return;
+    free(r->sparse);
+    free(r);
+}
+
 /* Where a batch's rows come from: the dense rows, or their sparse copy; labels; h1's outputs (or NULL). */
 typedef struct {
     const float *x;
@@ -194,10 +229,15 @@ bcml_status bcml_train(bcml_model *m, const bcml_dataset *d, const bcml_train_op
     row_source src = {d->x, d->y, NULL, (size_t)dim, (size_t)out, NULL, 0, NULL, NULL};
     volatile float sink = 0.0f;
     src.sink = &sink;
-    if ((s = scan_rows(d, &src.k, err))) return s;
-    int sparse = src.k * sizeof(sparse_entry) * 2 <= (size_t)dim * sizeof(float);
-    if (sparse && (!(src.sparse = sparse_copy(d, src.k)) || !(src.cols = bcml__calloc((size_t)bs * src.k + 1, sizeof(uint32_t)))))
-        goto oom;
+    bcml_train_rows own = {0};
+    const bcml_train_rows *rows = o->rows;
+    if (!rows && (s = prepare_rows(d, &own, err))) return s;
+    if (!rows) rows = &own;
+    else if (rows->x != d->x || rows->n != n || rows->dim != dim)
+        return bcml__fail(err, BCML_EINVAL, "train: the prepared rows (options' rows) are of another training set");
+    src.k = rows->k;
+    src.sparse = rows->sparse;
+    if (src.sparse && !(src.cols = bcml__calloc((size_t)bs * src.k + 1, sizeof(uint32_t)))) goto oom;
     if (uses_h1) {
         if (!(h1 = bcml__alloc((size_t)n * out, sizeof(float)))) goto oom;
         memcpy(h1, o->h1_outputs, (size_t)n * out * sizeof(float));
@@ -286,7 +326,7 @@ done:
     free(grad);
     free(yb);
     free(perm);
-    free((void *)src.sparse);
+    free(own.sparse);
     free(src.cols);
     return s;
 }

@@ -175,6 +175,7 @@ typedef struct {
     const char **names[64];
     const char **metadata[2]; /* per-instance text of the training and test sets, borrowed from opts */
     cJSON *opts;           /* kept: the slice names point into it */
+    bcml_train_rows *rows; /* the training set prepared once for every training */
     int j, family;         /* the training under way, for progress */
 } sweep;
 
@@ -192,6 +193,7 @@ EXPORT void bw_sweep_free(sweep *s) {
     free((void *)s->metadata[0]);
     free((void *)s->metadata[1]);
     cJSON_Delete(s->opts);
+    bcml_train_rows_free(s->rows);
     free(s);
 }
 
@@ -282,6 +284,8 @@ EXPORT bcml_model *bw_sweep_train_model(sweep *s, int j, int family) {
     bcml_model *m = NULL;
     s->j = j;
     s->family = family;
+    if (!s->rows && bcml_train_rows_prepare(&s->c.train, &s->rows, &last)) return NULL; /* at the first training */
+    s->c.train_rows = s->rows;
     bcml_sweep_train_model(&s->c, j, family, &m, &last);
     return m;
 }

@@ -270,9 +270,34 @@ static void test_sparse_rows(void) {
     }
     CHECK(memcmp(bcml_model_params(m[0]), bcml_model_params(m[1]), bcml_model_param_count(m[0]) * sizeof(float)) == 0);
     CHECK(memcmp(loss[0], loss[1], sizeof loss[0]) == 0 && loss[0][2] < loss[0][0]);
+    /* rows prepared once (as a sweep does) serve any number of trainings with the same result, sparse or dense */
+    for (int k = 0; k < 2; k++) {
+        bcml_dataset ds = {N, D, k ? xneg : x, y, NULL};
+        bcml_train_rows *rows = NULL;
+        CHECK_OK(bcml_train_rows_prepare(&ds, &rows, &err));
+        o.rows = rows;
+        for (int again = 0; again < 2; again++) {
+            bcml_model *p = NULL;
+            CHECK_OK(bcml_model_create("{\"preset\":\"mlp\",\"input\":40,\"hidden\":[8],\"classes\":3}", 11, &p, &err));
+            CHECK_OK(bcml_train(p, &ds, &o, NULL, NULL, &err));
+            CHECK(memcmp(bcml_model_params(p), bcml_model_params(m[0]), bcml_model_param_count(p) * sizeof(float)) == 0);
+            bcml_model_free(p);
+        }
+        CHECK_FAILS(bcml_train(m[0], &(bcml_dataset){N, D, k ? x : xneg, y, NULL}, &o, NULL, NULL, &err), BCML_EINVAL,
+                    "prepared rows (options' rows) are of another training set");
+        CHECK_FAILS(bcml_train(m[0], &(bcml_dataset){N - 1, D, k ? xneg : x, y, NULL}, &o, NULL, NULL, &err), BCML_EINVAL,
+                    "another training set");
+        o.rows = NULL;
+        bcml_train_rows_free(rows);
+    }
+    bcml_train_rows *none = NULL;
+    CHECK_FAILS(bcml_train_rows_prepare(&(bcml_dataset){0, D, x, y, NULL}, &none, &err), BCML_EINVAL, "empty");
+    CHECK(none == NULL);
+    bcml_train_rows_free(NULL);
     bcml_model_free(m[0]);
     bcml_model_free(m[1]);
     x[5 * D + 3] = NAN; /* found by the same pass that counts the entries */
+    CHECK_FAILS(bcml_train_rows_prepare(&(bcml_dataset){N, D, x, y, NULL}, &none, &err), BCML_EINVAL, "feature 3 of instance 5 is NaN");
     CHECK_OK(bcml_model_create("{\"preset\":\"logreg\",\"input\":40,\"classes\":3}", 1, &m[0], &err));
     CHECK_FAILS(bcml_train(m[0], &(bcml_dataset){N, D, x, y, NULL}, &o, NULL, NULL, &err), BCML_EINVAL, "feature 3 of instance 5 is NaN");
     bcml_model_free(m[0]);
