@@ -119,15 +119,6 @@ static void pack_b_from(const b_source *s, int k0, int kc, int j0, int nc, float
     else pack_b_block(s->tb, s->B, s->ldb, k0, kc, j0, nc, pb);
 }
 
-/* f(n, ...) with n (1 to 4) as a literal, so the inlined body is unrolled for that many rows or columns */
-#define WITH_CONSTANT_1_TO_4(n, f, ...)                 \
-    switch (n) {                                         \
-    case 1: f(1, __VA_ARGS__); break;                    \
-    case 2: f(2, __VA_ARGS__); break;                    \
-    case 3: f(3, __VA_ARGS__); break;                    \
-    default: f(4, __VA_ARGS__); break;                   \
-    }
-
 /* C[R, nr] = (add ? C : 0) + pa-panel @ (V vectors of B's rows, bs floats apart) over kc, nr <= V * W.
  * R and V are literals, so an edge tile computes only its rows and vectors; b is a packed panel (bs = NR) or
  * B itself (bs = ldb), or, with off, row k is at b + off[k] (an image read in place as its im2col). */
@@ -294,6 +285,17 @@ static void gemm_packed(int ta, int M, int N, int K, const float *A, int lda, co
     }
 }
 
+/* the skinny paths, one function per count (a model calls one or two: a wasm engine compiles just those, each small) */
+#define SKINNY_FN(n)                                                                                                  \
+    static BCML_NOINLINE void rows_dot_##n(int M, int K, const float *A, int lda, const float *B, int ldb, float *C,  \
+                                           int ldc, int accumulate) { rows_dot_n(n, M, K, A, lda, B, ldb, C, ldc, accumulate); } \
+    static BCML_NOINLINE void few_rows_t_##n(int N, int K, const float *A, int lda, const float *B, int ldb, float *C, \
+                                             int ldc, int accumulate) { few_rows_t_m(n, N, K, A, lda, B, ldb, C, ldc, accumulate); }
+SKINNY_FN(1) SKINNY_FN(2) SKINNY_FN(3) SKINNY_FN(4)
+typedef void (*skinny_fn)(int, int, const float *, int, const float *, int, float *, int, int);
+static const skinny_fn rows_dot[4] = {rows_dot_1, rows_dot_2, rows_dot_3, rows_dot_4};
+static const skinny_fn few_rows_t[4] = {few_rows_t_1, few_rows_t_2, few_rows_t_3, few_rows_t_4};
+
 void bcml_gemm(int ta, int tb, int M, int N, int K, const float *A, int lda, const float *B, int ldb,
                float *C, int ldc, int accumulate) {
     if (M <= 0 || N <= 0) return;
@@ -304,8 +306,8 @@ void bcml_gemm(int ta, int tb, int M, int N, int K, const float *A, int lda, con
     }
     /* the shape decides the path (never M alone for the forward), so a row's result does not depend on
      * how many rows share the call */
-    if (!ta && tb && N <= 4) { WITH_CONSTANT_1_TO_4(N, rows_dot_n, M, K, A, lda, B, ldb, C, ldc, accumulate); return; }
-    if (ta && !tb && M <= 4) { WITH_CONSTANT_1_TO_4(M, few_rows_t_m, N, K, A, lda, B, ldb, C, ldc, accumulate); return; }
+    if (!ta && tb && N <= 4) { rows_dot[N - 1](M, K, A, lda, B, ldb, C, ldc, accumulate); return; }
+    if (ta && !tb && M <= 4) { few_rows_t[M - 1](N, K, A, lda, B, ldb, C, ldc, accumulate); return; }
     /* B read in place, not packed, when few row panels reuse it (copying it would cost more than it saves);
      * only a last panel narrower than NR is packed, so reads stay inside B */
     b_source src = {tb, B, ldb, NULL, 0, 0, 0, 0};

@@ -127,7 +127,7 @@ static bcml_status check_args(const bcml_loss_opts *o, int n, int c, const float
 
 /* ---------------------------------------------------------------- binary losses */
 
-static bcml_status loss_binary(const bcml_loss_opts *o, int n, const float *h1, const float *h2, const int32_t *y,
+static BCML_NOINLINE bcml_status loss_binary(const bcml_loss_opts *o, int n, const float *h1, const float *h2, const int32_t *y,
                                double *value, float *grad) {
     int logits = o->binary_logits;
     int si = o->kind == BCML_LOSS_STRICT_IMITATION_BCE, plain = o->kind == BCML_LOSS_BCE;
@@ -162,7 +162,7 @@ static bcml_status loss_binary(const bcml_loss_opts *o, int n, const float *h1, 
 
 /* ---------------------------------------------------------------- multiclass losses */
 
-static bcml_status loss_multiclass(const bcml_loss_opts *o, int n, int c, const float *h1, const float *h2,
+static BCML_NOINLINE bcml_status loss_multiclass(const bcml_loss_opts *o, int n, int c, const float *h1, const float *h2,
                                    const int32_t *y, double *value, float *grad, bcml_error *err) {
     bcml_loss_kind k = o->kind;
     int uses_h1 = bcml_loss_uses_h1(k), fd = k == BCML_LOSS_FOCAL_DISTILLATION;
