@@ -375,6 +375,26 @@ void bcml_sum_rows(float *db, const float *dout, int M, int N) {
     }
 }
 
+void bcml_add_row_sums(float *db, const float *d, int M, int N) {
+    int i = 0;
+    for (; i + 4 <= M; i += 4) { /* 4 rows side by side: a 4 x 4 transpose gives the 4 sums' next terms as one vector */
+        const float *r0 = d + (size_t)i * N, *r1 = r0 + N, *r2 = r1 + N, *r3 = r2 + N;
+        vf4 acc = vf4_load(db + i);
+        int j = 0;
+        for (; j + 4 <= N; j += 4) {
+            vf4 a = vf4_load(r0 + j), b = vf4_load(r1 + j), c = vf4_load(r2 + j), e = vf4_load(r3 + j);
+            vf4_transpose4(a, b, c, e);
+            acc = vf4_add(vf4_add(vf4_add(vf4_add(acc, a), b), c), e);
+        }
+        vf4_store(db + i, acc);
+        for (; j < N; j++) {
+            db[i] += r0[j]; db[i + 1] += r1[j]; db[i + 2] += r2[j]; db[i + 3] += r3[j];
+        }
+    }
+    for (; i < M; i++)
+        for (int j = 0; j < N; j++) db[i] += d[(size_t)i * N + j];
+}
+
 int bcml_argmax(const float *z, int C) {
     int best = 0;
     for (int j = 0; j < C; j++) {

@@ -41,6 +41,8 @@ const char *bcml_simd_name(void);
 void bcml_add_bias_rows(float *out, const float *bias, int M, int N);
 /* db[N] += column sums of dout[M,N] */
 void bcml_sum_rows(float *db, const float *dout, int M, int N);
+/* db[M] += row sums of d[M,N], each summed in column order, one term at a time */
+void bcml_add_row_sums(float *db, const float *d, int M, int N);
 
 /* per row of z[n, C]: p = softmax(z), logp = log_softmax(z) (both [n, C]) */
 void bcml_softmax_rows(const float *z, int n, int C, float *p, float *logp);

@@ -118,9 +118,7 @@ void conv2d_backward(float *dinp, float *dw, float *db, const float *dout, const
             im2col(col, inp + (size_t)n * C * H * W, C, H, W, K, S, P, OH, OW);
             bcml_gemm(0, 1, OC, CKK, OHW, d, OHW, col, OHW, dw, CKK, 1);
         }
-        if (db) /* j outside: the OC running sums advance side by side instead of one long chain at a time */
-            for (int j = 0; j < OHW; j++)
-                for (int oc = 0; oc < OC; oc++) db[oc] += d[(size_t)oc * OHW + j];
+        if (db) bcml_add_row_sums(db, d, OC, OHW);
         if (dinp) {
             float *di = dinp + (size_t)n * C * H * W;
             bcml_gemm(1, 0, CKK, OHW, OC, w, CKK, d, OHW, col, OHW, 0);

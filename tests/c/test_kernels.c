@@ -5,6 +5,7 @@
 #include "../../src/kernels.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static float rnd(bcml_rng *r) { return 2.0f * bcml_rng_uniform(r) - 1.0f; }
 
@@ -204,8 +205,27 @@ static void test_softmax(void) {
     }
 }
 
+/* A convolution's bias gradient: every row's sum added to db one term at a time, left to right, as the plain loop */
+static void test_row_sums(void) {
+    bcml_rng r;
+    bcml_rng_seed(&r, 5, 2);
+    const int shapes[][2] = {{10, 576}, {20, 64}, {3, 7}, {4, 4}, {9, 577}, {1, 1}, {6, 3}};
+    for (size_t t = 0; t < sizeof shapes / sizeof shapes[0]; t++) {
+        int M = shapes[t][0], N = shapes[t][1];
+        float *d = malloc(sizeof(float) * (size_t)M * N), db[32], ref[32];
+        for (int i = 0; i < M * N; i++) d[i] = rnd(&r) * (i % 5 ? 1.0f : 1e4f);
+        for (int i = 0; i < M; i++) db[i] = ref[i] = rnd(&r);
+        bcml_add_row_sums(db, d, M, N);
+        for (int j = 0; j < N; j++)
+            for (int i = 0; i < M; i++) ref[i] += d[(size_t)i * N + j];
+        CHECK(memcmp(db, ref, sizeof(float) * M) == 0);
+        free(d);
+    }
+}
+
 int main(void) {
     printf("kernels built for %s\n", bcml_simd_name());
+    test_row_sums();
     test_gemm();
     test_conv_in_place();
     test_math();
