@@ -136,6 +136,23 @@ static inline void pool_take(float u, int at, float *v, int *best) {
     *v = bcml_selectf(take, u, *v);
 }
 
+/* four 2x2 windows at once (rows r0, r1 from the first window's corner, at in the plane): each takes its candidates
+ * in pool_take's order by the same comparisons; which one won is kept as 0-3 and turned into its index after */
+static inline void pool_2x2_4(const float *r0, const float *r1, int at, int W, float *o, int32_t *ix) {
+    vf4 a0 = vf4_load(r0), a1 = vf4_load(r0 + 4), b0 = vf4_load(r1), b1 = vf4_load(r1 + 4);
+    vf4 v = vf4_evens(a0, a1), which = vf4_splat(0.0f);
+    const vf4 u[3] = {vf4_odds(a0, a1), vf4_evens(b0, b1), vf4_odds(b0, b1)};
+    for (int c = 0; c < 3; c++) {
+        vf4 m = vf4_takes(u[c], v);
+        v = vf4_select(m, u[c], v);
+        which = vf4_select(m, vf4_splat((float)(c + 1)), which);
+    }
+    float w[4];
+    vf4_store(o, v);
+    vf4_store(w, which);
+    for (int l = 0; l < 4; l++) ix[l] = at + 2 * l + (w[l] >= 2.0f ? W : 0) + ((int)w[l] & 1);
+}
+
 void maxpool2d_forward(float *out, int32_t *idx, const float *inp, int B, int C, int H, int W, int K, int S) {
     int OH = (H - K) / S + 1, OW = (W - K) / S + 1;
     for (int64_t plane = 0; plane < (int64_t)B * C; plane++) {
@@ -145,7 +162,10 @@ void maxpool2d_forward(float *out, int32_t *idx, const float *inp, int B, int C,
         if (K == 2 && S == 2) { /* the common 2x2 pool: the same comparisons in the same order, as masks */
             for (int oh = 0; oh < OH; oh++) {
                 const float *r0 = in + (size_t)2 * oh * W, *r1 = r0 + W;
-                for (int ow = 0; ow < OW; ow++) {
+                int ow = 0;
+                for (; ow + 4 <= OW; ow += 4) /* 4 windows side by side */
+                    pool_2x2_4(r0 + 2 * ow, r1 + 2 * ow, 2 * oh * W + 2 * ow, W, o + oh * OW + ow, ix + oh * OW + ow);
+                for (; ow < OW; ow++) {
                     int at = 2 * oh * W + 2 * ow, best = at;
                     float v = r0[2 * ow];
                     pool_take(r0[2 * ow + 1], at + 1, &v, &best);

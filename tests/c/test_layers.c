@@ -1,6 +1,10 @@
 /* test_layers.c - finite-difference checks of every layer's backward pass, through small models. */
 #include "check.h"
+#include "../../src/layers.h"
 #include "../../src/model.h"
+
+#include <math.h>
+#include <string.h>
 
 #include <stdlib.h>
 
@@ -53,7 +57,40 @@ static void grad_check(const char *spec, int B, uint64_t seed) {
     bcml_model_free(m);
 }
 
+/* The 2x2 pool four windows at a time: the same maxima and indices as one window at a time (the first of equal
+ * values wins, a NaN wins and propagates; -0 and +0 are equal), on planes whose width leaves windows over. */
+static void test_maxpool_2x2(void) {
+    const float vals[] = {-1.0f, 0.0f, -0.0f, 1.0f, NAN, 2.0f, 1.0f};
+    bcml_rng r;
+    bcml_rng_seed(&r, 3, 9);
+    for (int H = 2; H <= 25; H += 1) {
+        int W = H + 3, OH = H / 2, OW = W / 2, C = 2, B = 2;
+        size_t n = (size_t)B * C * H * W, no = (size_t)B * C * OH * OW;
+        float *in = malloc(n * sizeof(float)), *out = malloc(no * sizeof(float));
+        int32_t *ix = malloc(no * sizeof(int32_t));
+        for (size_t i = 0; i < n; i++) in[i] = vals[bcml_rng_below(&r, 7)];
+        maxpool2d_forward(out, ix, in, B, C, H, W, 2, 2);
+        int same = 1;
+        for (int p = 0; p < B * C; p++)
+            for (int oh = 0; oh < OH; oh++)
+                for (int ow = 0; ow < OW; ow++) {
+                    const float *pl = in + (size_t)p * H * W;
+                    int best = 2 * oh * W + 2 * ow;
+                    for (int kh = 0; kh < 2; kh++)
+                        for (int kw = 0; kw < 2; kw++) {
+                            int at = (2 * oh + kh) * W + 2 * ow + kw;
+                            if (pl[at] > pl[best] || pl[at] != pl[at]) best = at;
+                        }
+                    size_t o = ((size_t)p * OH + oh) * OW + ow;
+                    same &= ix[o] == best && memcmp(&out[o], &pl[best], sizeof(float)) == 0;
+                }
+        CHECK(same);
+        free(in); free(out); free(ix);
+    }
+}
+
 int main(void) {
+    test_maxpool_2x2();
     grad_check("{\"preset\":\"logreg\",\"input\":5,\"classes\":3}", 4, 1);
     grad_check("{\"preset\":\"logreg\",\"input\":5,\"classes\":1}", 4, 2);
     grad_check("{\"preset\":\"mlp\",\"input\":6,\"hidden\":[8,5],\"classes\":3}", 5, 3);
