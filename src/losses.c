@@ -127,8 +127,8 @@ static bcml_status check_args(const bcml_loss_opts *o, int n, int c, const float
 
 /* ---------------------------------------------------------------- binary losses */
 
-static BCML_NOINLINE bcml_status loss_binary(const bcml_loss_opts *o, int n, const float *h1, const float *h2, const int32_t *y,
-                               double *value, float *grad) {
+static BCML_NOINLINE bcml_status loss_binary(const bcml_loss_opts *o, int n, const float *h1, const float *h2,
+                                             const int32_t *y, double *value, float *grad) {
     int logits = o->binary_logits;
     int si = o->kind == BCML_LOSS_STRICT_IMITATION_BCE, plain = o->kind == BCML_LOSS_BCE;
     double base_scale = o->reduction == BCML_REDUCTION_SUM ? 1.0 : 1.0 / n;
@@ -162,8 +162,9 @@ static BCML_NOINLINE bcml_status loss_binary(const bcml_loss_opts *o, int n, con
 
 /* ---------------------------------------------------------------- multiclass losses */
 
-static BCML_NOINLINE bcml_status loss_multiclass(const bcml_loss_opts *o, int n, int c, const float *h1, const float *h2,
-                                   const int32_t *y, double *value, float *grad, bcml_error *err) {
+static BCML_NOINLINE bcml_status loss_multiclass(const bcml_loss_opts *o, int n, int c, const float *h1,
+                                                 const float *h2, const int32_t *y, double *value, float *grad,
+                                                 bcml_error *err) {
     bcml_loss_kind k = o->kind;
     int uses_h1 = bcml_loss_uses_h1(k), fd = k == BCML_LOSS_FOCAL_DISTILLATION;
     /* h2's softmax for the whole batch at once (and h1's where its soft outputs are targets), then per row */

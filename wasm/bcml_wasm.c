@@ -284,8 +284,10 @@ EXPORT bcml_model *bw_sweep_train_model(sweep *s, int j, int family) {
     bcml_model *m = NULL;
     s->j = j;
     s->family = family;
-    if (!s->rows && bcml_train_rows_prepare(&s->c.train, &s->rows, &last)) return NULL; /* at the first training */
-    s->c.train_rows = s->rows;
+    if (!s->rows) { /* at the first training */
+        if (bcml_train_rows_prepare(&s->c.train, &s->rows, &last)) return NULL;
+        s->c.train_rows = s->rows;
+    }
     bcml_sweep_train_model(&s->c, j, family, &m, &last);
     return m;
 }
