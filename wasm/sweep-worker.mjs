@@ -12,6 +12,16 @@ const listen = (f) => (isNode ? port.on('message', f) : (port.onmessage = (e) =>
 let bcml = null, sweep = 0, data = null, gotH1;
 const h1Ready = new Promise((ok) => { gotH1 = ok; });
 const keep = (arr) => (arr ? bcml._copyIn(arr) : 0); /* an array copied into this instance's memory (0 for none) */
+const initial = (m) => (m.model ? bcml.loadModel(m.model) : bcml.createModel(m.spec, m.seed ?? 0)); /* a training's start */
+// a progress callback that posts { type, ...fields(report) } at most every 50 ms, and never cancels
+const throttled = (type, fields = (p) => p) => {
+  let last = 0;
+  return (...report) => {
+    const now = Date.now();
+    if (now - last > 50) { last = now; post({ type, ...fields(...report) }); }
+    return false;
+  };
+};
 
 // the set-up messages run one after the other (each needs the one before); a task waits for h1 on its own
 let setup = Promise.resolve();
@@ -40,28 +50,18 @@ async function handle(m) {
     } else if (m.type === 'train') {
       // one training off the calling thread (e.g. h1 before a sweep)
       bcml = await load({ module: m.module, simd: m.simd });
-      const model = m.model ? bcml.loadModel(m.model) : bcml.createModel(m.spec, m.seed ?? 0);
-      let last = 0;
-      const r = bcml.train(model, { x: m.x, y: m.y }, m.options, (p) => {
-        const now = Date.now();
-        if (now - last > 50) { last = now; post({ type: 'progress', ...p }); }
-        return false;
-      });
+      const model = initial(m);
+      const r = bcml.train(model, { x: m.x, y: m.y }, m.options, throttled('progress'));
       const bytes = model.save();
       model.free();
       post({ type: 'trained', model: bytes, epochLoss: r.epochLoss }, [bytes.buffer]);
     } else if (m.type === 'h1-train') {
       // h1 learns from the first rows of the training set already here; its outputs serve this worker and, through
       // the main thread, the others
-      const model = m.model ? bcml.loadModel(m.model) : bcml.createModel(m.spec, m.seed ?? 0);
+      const model = initial(m);
       try {
         if (model.inputSize !== data.dim) throw new Error(`h1: the model takes ${model.inputSize} inputs but the data have ${data.dim} features`);
-        let last = 0;
-        bcml._train(model, data.xtr, data.ytr, m.rows, 0, m.options, (p) => {
-          const now = Date.now();
-          if (now - last > 50) { last = now; post({ type: 'h1-progress', ...p }); }
-          return false;
-        });
+        bcml._train(model, data.xtr, data.ytr, m.rows, 0, m.options, throttled('h1-progress'));
         const outputs = (x, n) => { /* h1's outputs, left in this instance for the sweep, and a copy to post */
           const p = bcml._alloc(4 * n * model.outputSize);
           bcml._check(bcml.x.bw_model_predict(model.ptr, x, n, p));
@@ -80,12 +80,7 @@ async function handle(m) {
       gotH1();
     } else if (m.type === 'task') {
       if (bcml.x.bw_sweep_lambda(sweep, m.j) !== 0) await h1Ready; /* at lambda_c 0 the training does not read h1 */
-      let last = 0;
-      bcml._progress = (kind, j, family, epoch, epochs, fraction) => {
-        const now = Date.now();
-        if (now - last > 50) { last = now; post({ type: 'progress', j, family, fraction, epoch, epochs }); }
-        return false;
-      };
+      bcml._progress = throttled('progress', (kind, j, family, epoch, epochs, fraction) => ({ j, family, fraction, epoch, epochs }));
       const trained = bcml.x.bw_sweep_train_model(sweep, m.j, m.family);
       bcml._progress = null;
       if (!trained) throw bcml._error(1);
