@@ -84,6 +84,7 @@ async function handle(m) {
       const trained = bcml.x.bw_sweep_train_model(sweep, m.j, m.family);
       bcml._progress = null;
       if (!trained) throw bcml._error(1);
+      post({ type: 'trained' }); /* the next task comes while this one is evaluated */
       try {
         await h1Ready; /* the evaluations compare with h1 */
         const out = bcml._scoped((a) => {

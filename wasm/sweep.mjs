@@ -113,9 +113,14 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
           eta: state.fraction >= 0.02 ? elapsed * (1 - state.fraction) / state.fraction : NaN, /* none from the first steps' noise */
           lambda: state.lambdas[j], dissonance: family ? 'strict-imitation' : 'new-error', epoch, epochs });
       };
+      // h1 first, as every lambda_c but 0 waits for it; but with two workers or more the first one ready starts a
+      // lambda_c 0 training and the next trains h1, so the worker whose share includes h1 is the one that starts later
+      let h1Later = count > 1;
       const give = (w) => {
         if (state.cancelled) return;
-        if (h1Task) { w.post(h1Task); h1Task = null; return; } /* h1 first: every lambda_c but 0 waits for it */
+        const zero = next < tasks.length && state.lambdas[tasks[next][0]] === 0;
+        if (h1Task && !(h1Later && zero)) { w.post(h1Task); h1Task = null; return; }
+        h1Later = false;
         if (next >= tasks.length) return;
         const [j, family] = tasks[next++];
         w.post({ type: 'task', j, family });
@@ -134,6 +139,7 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
             give(w);
           }
           else if (m.type === 'progress') report(m.j, m.family, m.fraction, m.epoch, m.epochs);
+          else if (m.type === 'trained') give(w); /* queued while the worker evaluates: it starts as soon as it is done */
           else if (m.type === 'h1-progress') onH1Progress?.({ epoch: m.epoch, epochs: m.epochs, batch: m.batch, batches: m.batches, loss: m.loss });
           else if (m.type === 'h1-trained') {
             const h1 = { type: 'h1', h1tr: m.h1tr, h1te: m.h1te };
@@ -150,7 +156,6 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
             const r = state.lambdas[m.j], name = (family) => `${Number.isInteger(r) ? r.toFixed(1) : String(r)}-model-${family ? 'strict-imitation' : 'new-error'}.bcml`;
             models.set(name(m.family), m.model);
             if (m.evaluations.length === 4) models.set(name(1), m.model);
-            if (!finished) give(w); /* the next training starts before this thread reads the records */
             report(m.j, m.family, 1, 0, 0);
             if (onEvaluation) m.evaluations.forEach((_, t) => onEvaluation(evaluations.get(first + t).record)); /* all kept before a callback may cancel */
             if (state.cancelled) return;
