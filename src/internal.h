@@ -34,6 +34,9 @@ void *bcml__calloc(size_t count, size_t size);
 void *bcml__alloc_large(size_t count, size_t size);
 void *bcml__realloc(void *p, size_t count, size_t size);
 
+/* how prepared rows are read: 'p' packed entries, 'w' wide entries, 'd' dense rows (see train.c) */
+char bcml__train_rows_layout(const bcml_train_rows *r);
+
 /* PCG32 (O'Neill): small, fast, and the same sequence on every platform. */
 typedef struct { uint64_t state, inc; } bcml_rng;
 

@@ -61,10 +61,15 @@ static bcml_status check_data(const bcml_model *m, const bcml_dataset *d, const 
 }
 
 /* Rows that are mostly zeros (one-hot encodings) are gathered from a copy holding only each row's entries that are
- * not +0, k per row (padded with a +0 column written again): shuffled batches then fetch a cache line or two a
- * row instead of the whole row, and the batch is the same bits. Worth it while k entries take at most half a row.
- * Indices in these loops are size_t: 32-bit in wasm, where 64-bit index arithmetic costs V8 dearly. */
-typedef struct { uint32_t col; float v; } sparse_entry;
+ * not +0, k per row (padded with a +0 entry in a column the row leaves at zero): shuffled batches then fetch a cache
+ * line or two a row instead of the whole row, and the batch is the same bits. With at most 256 columns and 65536
+ * distinct values, an entry is 3 bytes, its column and its value's place in a palette, not 8: a set like Adult's
+ * (32561 rows of 12 entries, 1.2 MB) then stays in a core's own cache, where a scattered read costs a fraction of one
+ * from the cache both cores share. Worth it while the k entries take at most half a row. Indices in these loops are
+ * size_t: 32-bit in wasm, where 64-bit index arithmetic costs V8 dearly. */
+typedef struct { uint32_t col; float v; } wide_entry;
+typedef struct { uint8_t lo, hi, col; } packed_entry; /* lo | hi << 8: the value's index in the palette */
+enum { PACKED_COLS = 256, PACKED_MAX = 65536, PALETTE_SLOTS = 2 * PACKED_MAX };
 
 /* One pass over the features: every one finite, and the most entries that are not +0 in a row (*k). */
 static BCML_NOINLINE bcml_status scan_rows(const bcml_dataset *d, size_t *k, bcml_error *err) {
@@ -88,43 +93,101 @@ static BCML_NOINLINE bcml_status scan_rows(const bcml_dataset *d, size_t *k, bcm
     return BCML_OK;
 }
 
-/* [n, k] entries of the rows (see sparse_entry), or NULL when out of memory. */
-static BCML_NOINLINE sparse_entry *sparse_copy(const bcml_dataset *d, size_t k) {
+/* [n, k] wide entries of the rows (see wide_entry), or NULL when out of memory. */
+static BCML_NOINLINE wide_entry *wide_copy(const bcml_dataset *d, size_t k) {
     size_t n = (size_t)d->n, dim = (size_t)d->dim;
-    sparse_entry *e = bcml__alloc_large(n * k + 1, sizeof *e); /* + 1: the last row's spare write */
+    wide_entry *e = bcml__alloc_large(n * k + 1, sizeof *e); /* + 1: the last row's spare write */
     for (size_t r = 0; e && r < n; r++) {
         const float *x = d->x + r * dim;
-        sparse_entry *row = e + r * k;
+        wide_entry *row = e + r * k;
         size_t m = 0, zero = dim;
         for (size_t j = 0; j < dim; j++) { /* every entry written, kept by advancing: no branch to mispredict */
             uint32_t bits;
             memcpy(&bits, x + j, 4);
-            row[m] = (sparse_entry){(uint32_t)j, x[j]};
+            row[m] = (wide_entry){(uint32_t)j, x[j]};
             m += bits != 0;
             zero = bits || zero < j ? zero : j;
         }
-        while (m < k) row[m++] = (sparse_entry){(uint32_t)zero, 0.0f};
+        while (m < k) row[m++] = (wide_entry){(uint32_t)zero, 0.0f};
     }
     return e;
+}
+
+/* [n, k] packed entries of the rows and their palette (palette[0] = +0, the padding), or NULL with *palette NULL when
+ * the columns or values are too many to number (see packed_entry), or memory ran out (*oom set). */
+static BCML_NOINLINE packed_entry *packed_copy(const bcml_dataset *d, size_t k, float **palette, int *oom) {
+    size_t n = (size_t)d->n, dim = (size_t)d->dim, count = 1;
+    *palette = NULL;
+    *oom = 0;
+    if (dim > PACKED_COLS) return NULL;
+    uint32_t *keys = bcml__calloc(PALETTE_SLOTS, sizeof *keys); /* a value's bits, or 0 (+0, never looked up): empty */
+    uint16_t *at = bcml__alloc(PALETTE_SLOTS, sizeof *at);
+    float *pal = bcml__alloc(PACKED_MAX, sizeof *pal);
+    packed_entry *e = bcml__alloc_large(n * k + 1, sizeof *e);
+    if (!keys || !at || !pal || !e) { *oom = 1; goto fail; }
+    pal[0] = 0.0f;
+    for (size_t r = 0; r < n; r++) {
+        const float *x = d->x + r * dim;
+        packed_entry *row = e + r * k;
+        size_t m = 0, zero = 0;
+        for (size_t j = 0; j < dim; j++) {
+            uint32_t bits;
+            memcpy(&bits, x + j, 4);
+            if (!bits) {
+                zero = j; /* a column the row leaves at zero, for the padding */
+                continue;
+            }
+            size_t slot = (bits * 0x9E3779B1u) >> 15; /* 17 bits: twice the most values, so probes stay short */
+            while (keys[slot] && keys[slot] != bits) slot = (slot + 1) & (PALETTE_SLOTS - 1);
+            if (!keys[slot]) {
+                if (count == PACKED_MAX) goto fail; /* too many values: the caller keeps them whole */
+                keys[slot] = bits;
+                at[slot] = (uint16_t)count;
+                pal[count++] = x[j];
+            }
+            row[m++] = (packed_entry){(uint8_t)at[slot], (uint8_t)(at[slot] >> 8), (uint8_t)j};
+        }
+        while (m < k) row[m++] = (packed_entry){0, 0, (uint8_t)zero};
+    }
+    free(keys);
+    free(at);
+    *palette = pal;
+    return e;
+fail:
+    free(keys); free(at); free(pal); free(e);
+    return NULL;
 }
 
 struct bcml_train_rows {
     const float *x;
     int64_t n, dim;
-    size_t k;               /* entries per row of the sparse copy */
-    sparse_entry *sparse;   /* [n, k], or NULL: the rows are read dense */
+    size_t k;               /* entries per row of the compact copy */
+    packed_entry *packed;   /* [n, k] with palette, or NULL */
+    float *palette;
+    wide_entry *wide;       /* [n, k], or NULL; both NULL: the rows are read dense */
 };
 
-/* Checks the features and makes the sparse copy when it pays (r->x, n, dim set). */
+static void free_rows(bcml_train_rows *r) {
+    free(r->packed);
+    free(r->palette);
+    free(r->wide);
+}
+
+/* Checks the features and makes the compact copy when it pays (r->x, n, dim set). */
 static bcml_status prepare_rows(const bcml_dataset *d, bcml_train_rows *r, bcml_error *err) {
-    *r = (bcml_train_rows){d->x, d->n, d->dim, 0, NULL};
+    *r = (bcml_train_rows){d->x, d->n, d->dim, 0, NULL, NULL, NULL};
     bcml_status s = scan_rows(d, &r->k, err);
     if (s) return s;
-    if (r->k * sizeof(sparse_entry) * 2 > (size_t)d->dim * sizeof(float)) return BCML_OK;
-    if (!(r->sparse = sparse_copy(d, r->k)))
-        return bcml__fail(err, BCML_ENOMEM, "train: out of memory for a compact copy of %lld instances", (long long)d->n);
+    int oom = 0;
+    if (r->k * sizeof(packed_entry) * 2 <= (size_t)d->dim * sizeof(float))
+        r->packed = packed_copy(d, r->k, &r->palette, &oom);
+    if (!r->packed && !oom && r->k * sizeof(wide_entry) * 2 <= (size_t)d->dim * sizeof(float))
+        oom = !(r->wide = wide_copy(d, r->k));
+    if (oom) return bcml__fail(err, BCML_ENOMEM, "train: out of memory for a compact copy of %lld instances", (long long)d->n);
     return BCML_OK;
 }
+
+char bcml__train_rows_layout(const bcml_train_rows *r) { return r->packed ? 'p' : r->wide ? 'w' : 'd'; }
 
 bcml_status bcml_train_rows_prepare(const bcml_dataset *d, bcml_train_rows **out, bcml_error *err) {
     *out = NULL;
@@ -139,28 +202,31 @@ bcml_status bcml_train_rows_prepare(const bcml_dataset *d, bcml_train_rows **out
 
 void bcml_train_rows_free(bcml_train_rows *r) {
     if (!r) return;
-    free(r->sparse);
+    free_rows(r);
     free(r);
 }
 
-/* Where a batch's rows come from: the dense rows, or their sparse copy; labels; h1's outputs (or NULL). */
+/* Where a batch's rows come from: the dense rows, or their compact copy; labels; h1's outputs (or NULL). */
 typedef struct {
     const float *x;
     const int32_t *y;
     const float *h1;
     size_t dim, out;
-    const sparse_entry *sparse; /* [n, k] or NULL */
+    const packed_entry *packed; /* [n, k] or NULL */
+    const float *palette;
+    const wide_entry *wide;     /* [n, k] or NULL */
     size_t k;
-    uint32_t *cols;             /* [batch, k]: the columns each batch row holds from the sparse copy, zero elsewhere */
+    uint32_t *cols;             /* [batch, k]: the columns each batch row holds from the compact copy, zero elsewhere */
     volatile float *sink;       /* where reads made only to fetch memory early are summed (volatile: kept) */
 } row_source;
 
 /* xb[i], yb[i], h1b[i] = row rows[i] of the source, for i < B; each row's memory is fetched a few rows ahead.
- * From the sparse copy, a batch row is cleared only where its previous row had entries (the model never writes
+ * From a compact copy, a batch row is cleared only where its previous row had entries (the model never writes
  * its input), not wholesale. */
 static BCML_NOINLINE void gather(const row_source *s, const int32_t *rows, int B, float *xb, int32_t *yb, float *h1b) {
     const size_t dim = s->dim, k = s->k, out = s->out;
-    const sparse_entry *sparse = s->sparse;
+    const packed_entry *packed = s->packed;
+    const wide_entry *wide = s->wide;
     for (int i = 0; i < B; i++) {
         size_t r = (size_t)rows[i];
 #if !BCML_PREFETCH
@@ -168,7 +234,8 @@ static BCML_NOINLINE void gather(const row_source *s, const int32_t *rows, int B
             float sum = 0.0f;
             for (int t = i; t < B && t < i + TOUCH_BLOCK; t++) {
                 size_t q = (size_t)rows[t];
-                if (sparse) sum += k ? sparse[q * k].v + sparse[q * k + k - 1].v : 0.0f;
+                if (packed) sum += k ? (float)(packed[q * k].lo + packed[q * k + k - 1].col) : 0.0f;
+                else if (wide) sum += k ? wide[q * k].v + wide[q * k + k - 1].v : 0.0f;
                 else for (size_t w = 0; w < dim; w += 16) sum += s->x[q * dim + w];
                 sum += (float)s->y[q] + (h1b ? s->h1[q * out] : 0.0f);
             }
@@ -177,15 +244,20 @@ static BCML_NOINLINE void gather(const row_source *s, const int32_t *rows, int B
 #endif
         if (i + PREFETCH_AHEAD < B) {
             size_t q = (size_t)rows[i + PREFETCH_AHEAD];
-            if (sparse) prefetch_row((const float *)(sparse + q * k), 2 * k);
+            if (packed) prefetch_row((const float *)(packed + q * k), (3 * k + 3) / 4);
+            else if (wide) prefetch_row((const float *)(wide + q * k), 2 * k);
             else prefetch_row(s->x + q * dim, dim);
             prefetch_row((const float *)(s->y + q), 1);
             if (h1b) prefetch_row(s->h1 + q * out, out);
         }
         float *row = xb + (size_t)i * dim;
-        if (sparse) {
-            const sparse_entry *e = sparse + r * k;
-            uint32_t *cols = s->cols + (size_t)i * k;
+        uint32_t *cols = s->cols + (size_t)i * k;
+        if (packed) {
+            const packed_entry *e = packed + r * k;
+            for (size_t j = 0; j < k; j++) row[cols[j]] = 0.0f;
+            for (size_t j = 0; j < k; j++) row[e[j].col] = s->palette[e[j].lo | e[j].hi << 8], cols[j] = e[j].col;
+        } else if (wide) {
+            const wide_entry *e = wide + r * k;
             for (size_t j = 0; j < k; j++) row[cols[j]] = 0.0f;
             for (size_t j = 0; j < k; j++) row[e[j].col] = e[j].v, cols[j] = e[j].col;
         } else {
@@ -226,7 +298,7 @@ bcml_status bcml_train(bcml_model *m, const bcml_dataset *d, const bcml_train_op
     int32_t *yb = NULL, *perm = NULL;
     bcml_optimizer opt;
     memset(&opt, 0, sizeof opt);
-    row_source src = {d->x, d->y, NULL, (size_t)dim, (size_t)out, NULL, 0, NULL, NULL};
+    row_source src = {d->x, d->y, NULL, (size_t)dim, (size_t)out, NULL, NULL, NULL, 0, NULL, NULL};
     volatile float sink = 0.0f;
     src.sink = &sink;
     bcml_train_rows own = {0};
@@ -236,8 +308,10 @@ bcml_status bcml_train(bcml_model *m, const bcml_dataset *d, const bcml_train_op
     else if (rows->x != d->x || rows->n != n || rows->dim != dim)
         return bcml__fail(err, BCML_EINVAL, "train: the prepared rows (options' rows) are of another training set");
     src.k = rows->k;
-    src.sparse = rows->sparse;
-    if (src.sparse && !(src.cols = bcml__calloc((size_t)bs * src.k + 1, sizeof(uint32_t)))) goto oom;
+    src.packed = rows->packed;
+    src.palette = rows->palette;
+    src.wide = rows->wide;
+    if ((src.packed || src.wide) && !(src.cols = bcml__calloc((size_t)bs * src.k + 1, sizeof(uint32_t)))) goto oom;
     if (uses_h1) {
         if (!(h1 = bcml__alloc((size_t)n * out, sizeof(float)))) goto oom;
         memcpy(h1, o->h1_outputs, (size_t)n * out * sizeof(float));
@@ -326,7 +400,7 @@ done:
     free(grad);
     free(yb);
     free(perm);
-    free(own.sparse);
+    free_rows(&own);
     free(src.cols);
     return s;
 }

@@ -239,6 +239,49 @@ static void test_cnn_step(void) {
     free(x);
 }
 
+/* The compact copy's layouts (packed: at most 256 columns and 65536 values; wide: more columns, or more values) train
+ * the same bits as the dense rows (the same set with -0 for its zeros, so every entry counts). */
+static void check_layout(int N, int D, int unique, char layout) {
+    float *x = calloc((size_t)N * D, sizeof(float)), *xneg = malloc((size_t)N * D * sizeof(float));
+    int32_t *y = malloc(N * sizeof(int32_t));
+    bcml_rng rng;
+    bcml_rng_seed(&rng, 5, 1);
+    for (int i = 0; i < N; i++) {
+        int nz = 1 + (int)bcml_rng_below(&rng, 3);
+        for (int j = 0; j < nz; j++)
+            x[(size_t)i * D + bcml_rng_below(&rng, D)] = unique ? 1.0f + (float)i / N : (float)bcml_rng_below(&rng, 5) - 2.0f;
+        y[i] = (int32_t)bcml_rng_below(&rng, 2);
+    }
+    for (size_t i = 0; i < (size_t)N * D; i++) xneg[i] = x[i] == 0.0f ? -0.0f : x[i];
+    bcml_train_opts o;
+    bcml_train_opts_init(&o);
+    o.epochs = 2; o.batch_size = 50; o.seed = 4; o.optimizer.lr = 0.1;
+    bcml_loss_opts_init(&o.loss, BCML_LOSS_CROSS_ENTROPY);
+    char spec[80];
+    snprintf(spec, sizeof spec, "{\"preset\":\"logreg\",\"input\":%d,\"classes\":2}", D);
+    bcml_model *m[2];
+    for (int k = 0; k < 2; k++) {
+        bcml_dataset ds = {N, D, k ? xneg : x, y, NULL};
+        bcml_train_rows *rows = NULL;
+        CHECK_OK(bcml_train_rows_prepare(&ds, &rows, &err));
+        CHECK(bcml__train_rows_layout(rows) == (k ? 'd' : layout));
+        o.rows = rows;
+        CHECK_OK(bcml_model_create(spec, 2, &m[k], &err));
+        CHECK_OK(bcml_train(m[k], &ds, &o, NULL, NULL, &err));
+        bcml_train_rows_free(rows);
+    }
+    CHECK(memcmp(bcml_model_params(m[0]), bcml_model_params(m[1]), bcml_model_param_count(m[0]) * sizeof(float)) == 0);
+    bcml_model_free(m[0]);
+    bcml_model_free(m[1]);
+    free(x); free(xneg); free(y);
+}
+
+static void test_row_layouts(void) {
+    check_layout(500, 40, 0, 'p');
+    check_layout(500, 300, 0, 'w');    /* more columns than a byte numbers */
+    check_layout(70000, 16, 1, 'w');   /* more distinct values than 16 bits number */
+}
+
 /* Mostly-zero rows (one-hot style) are gathered from a sparse copy; writing their zeros as -0 makes every entry
  * count, which takes the dense copy: the two must train the same weights, bit for bit. Rows hold 1 to 4 entries,
  * so padding and the clearing of a batch row's previous entries are both exercised; the last batch is short. */
@@ -312,5 +355,6 @@ int main(void) {
     test_cancel_and_errors();
     test_cnn_step();
     test_sparse_rows();
+    test_row_layouts();
     return check_report("train");
 }
