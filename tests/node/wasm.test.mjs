@@ -253,14 +253,15 @@ test('cancel() stops the workers at once and keeps the finished points', async (
 });
 
 test('a worker that dies mid-sweep is reported, the sweep stops and keeps the finished points', async () => {
-  // the death is simulated (terminate() after two tasks): the pool sees an exit, as with an out-of-memory kill
+  // the death is simulated (terminate() once a worker has sent two results, while it trains its next task): the pool
+  // sees an exit, as with an out-of-memory kill
   const wt = createRequire(import.meta.url)('node:worker_threads');
   const Original = wt.Worker;
-  let tasks = 0;
   wt.Worker = class extends Original {
-    postMessage(m, t) {
-      super.postMessage(m, t);
-      if (m?.type === 'task' && ++tasks === 3) this.terminate();
+    constructor(...args) {
+      super(...args);
+      let results = 0;
+      this.on('message', (m) => { if (m?.type === 'result' && ++results === 2) this.terminate(); });
     }
   };
   syncBuiltinESMExports();
