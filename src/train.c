@@ -151,7 +151,8 @@ static BCML_NOINLINE packed_entry *packed_copy(const bcml_dataset *d, size_t k, 
     }
     free(keys);
     free(at);
-    *palette = pal;
+    float *fit = bcml__realloc(pal, count, sizeof *pal); /* the values found, not the most there could be */
+    *palette = fit ? fit : pal;
     return e;
 fail:
     free(keys); free(at); free(pal); free(e);
