@@ -252,13 +252,14 @@ static BCML_NOINLINE void gather(const row_source *s, const int32_t *rows, int B
             if (h1b) prefetch_row(s->h1 + q * out, out);
         }
         float *row = xb + (size_t)i * dim;
-        uint32_t *cols = s->cols + (size_t)i * k;
         if (packed) {
             const packed_entry *e = packed + r * k;
+            uint32_t *cols = s->cols + (size_t)i * k;
             for (size_t j = 0; j < k; j++) row[cols[j]] = 0.0f;
             for (size_t j = 0; j < k; j++) row[e[j].col] = s->palette[e[j].lo | e[j].hi << 8], cols[j] = e[j].col;
         } else if (wide) {
             const wide_entry *e = wide + r * k;
+            uint32_t *cols = s->cols + (size_t)i * k;
             for (size_t j = 0; j < k; j++) row[cols[j]] = 0.0f;
             for (size_t j = 0; j < k; j++) row[e[j].col] = e[j].v, cols[j] = e[j].col;
         } else {
