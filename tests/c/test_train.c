@@ -282,7 +282,7 @@ static void test_row_layouts(void) {
     check_layout(70000, 16, 1, 'w');   /* more distinct values than 16 bits number */
 }
 
-/* Mostly-zero rows (one-hot style) are gathered from a sparse copy; writing their zeros as -0 makes every entry
+/* Mostly-zero rows (one-hot style) are gathered from a compact copy; writing their zeros as -0 makes every entry
  * count, which takes the dense copy: the two must train the same weights, bit for bit. Rows hold 1 to 4 entries,
  * so padding and the clearing of a batch row's previous entries are both exercised; the last batch is short. */
 static void test_sparse_rows(void) {
