@@ -1,7 +1,7 @@
 // sweep-worker.mjs - one worker of a sweep (see sweep.mjs): its own bcml instance holds the data, the initial
 // h2 and h1's outputs (which may come later: a training at lambda_c 0 starts without them; one worker may train
-// h1 itself), and trains whichever (lambda, family) it is given, posting progress and then the evaluation records
-// (family 1's too when the point is a twin) with their summary rows, and the model's bytes.
+// h1 itself), and trains whichever (lambda, family) it is given, posting progress, "trained" (its next task is sent
+// then) and the evaluation records (family 1's too when the point is a twin) with their summary rows, and the model's bytes.
 import { load } from './bcml.mjs';
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;

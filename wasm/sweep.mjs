@@ -55,7 +55,7 @@ function entry(text, row) {
 /** Runs a sweep. config: the sweep keys of `bcml sweep` (epochs, batch_size, seed, optimizer, new_error,
  * strict_imitation, lambda, metric, recommend, ...). data: { train: { x, y, ids?, slices?, metadata? }, test: {...},
  * h1: { train: { spec, seed } | { model: bytes }, with rows (h1 learns from the first rows of the training set; all
- * by default) and options (as for train()) } (one of the workers trains it first, beside lambda_c 0) | { model }
+ * by default) and options (as for train()) } (one of the workers trains it, beside lambda_c 0) | { model }
  * (bytes or a Model, or a promise of either: the workers start meanwhile) | { outputsTrain, outputsTest,
  * probabilities }, h2: { model } | { spec } } where slices are [{ name, values, names }] with the same column names
  * on both sets. onH1Progress({ epoch, epochs, batch, batches, loss }) reports h1's training, then null once done. */
