@@ -98,7 +98,7 @@ export interface SweepHandle {
   /** h1's saved bytes once a worker trained it (data.h1.train); null for a given h1, or when the sweep stopped first. */
   h1: Promise<Uint8Array | null>;
   /** Finished records by datapoint index: the JSON text, its summary row, and the record (parsed when first read). */
-  readonly evaluations: Map<number, { text: string; row: string; readonly record: Evaluation }>;
+  readonly evaluations: Map<number, { readonly text: string; readonly row: string; readonly record: Evaluation }>;
   /** Trained models by file name (as the native folder's), in bcml's saved format. */
   readonly models: Map<string, Uint8Array>;
 }

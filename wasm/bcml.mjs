@@ -102,6 +102,11 @@ export class Bcml {
     this.x.bw_free(p);
     return s;
   }
+  _takeBytes(p) { // the same as UTF-8 bytes
+    const u8 = this._u8, s = u8.slice(p, u8.indexOf(0, p));
+    this.x.bw_free(p);
+    return s;
+  }
   _i32(p) { return new Int32Array(this.x.memory.buffer, p, 1)[0]; }
   _ptr(p) { return new Uint32Array(this.x.memory.buffer, p, 1)[0]; }
   _f64(p, n) { return new Float64Array(this.x.memory.buffer, p, n); }

@@ -1,7 +1,7 @@
 // sweep-worker.mjs - one worker of a sweep (see sweep.mjs): its own bcml instance holds the data, the initial
 // h2 and h1's outputs (which may come later: a training at lambda_c 0 starts without them; one worker may train
 // h1 itself), and trains whichever (lambda, family) it is given, posting progress, "trained" (its next task is sent
-// then) and the evaluation records (family 1's too when the point is a twin) with their summary rows, and the model's bytes.
+// then) and the evaluation records (UTF-8 JSON; family 1's too when the point is a twin) with their summary rows, and the model's bytes.
 import { load } from './bcml.mjs';
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
@@ -92,11 +92,12 @@ async function handle(m) {
           bcml._check(bcml.x.bw_sweep_evaluate(sweep, m.j, m.family, trained, ev, mp, ml));
           const p = bcml._ptr(mp), model = bcml._u8.slice(p, p + bcml._i32(ml));
           bcml.x.bw_free(p);
-          const texts = [0, 1, 2, 3, 4, 5, 6, 7].map((t) => bcml._ptr(ev + 4 * t)).filter((q) => q).map((q) => bcml._take(q));
+          const texts = [0, 1, 2, 3, 4, 5, 6, 7].map((t) => bcml._ptr(ev + 4 * t)).filter((q) => q);
           const k = texts.length / 2; /* 4 records when the point is a twin: family 1's follow; then their summary rows */
-          return { evaluations: texts.slice(0, k), rows: texts.slice(k), model };
+          /* records as bytes, handed over without a copy: megabytes each, decoded only where they are read */
+          return { evaluations: texts.slice(0, k).map((q) => bcml._takeBytes(q)), rows: texts.slice(k).map((q) => bcml._take(q)), model };
         });
-        post({ type: 'result', j: m.j, family: m.family, heapBytes: bcml.x.memory.buffer.byteLength, ...out }, [out.model.buffer]);
+        post({ type: 'result', j: m.j, family: m.family, heapBytes: bcml.x.memory.buffer.byteLength, ...out }, [out.model.buffer, ...out.evaluations.map((b) => b.buffer)]);
       } finally {
         bcml.x.bw_model_free(trained);
       }

@@ -46,10 +46,12 @@ function concat(cols, n) {
   return out;
 }
 
-// a finished record: its text, its summary row, and the parsed record when asked for (parsing is the main thread's work)
-function entry(text, row) {
-  let record = null;
-  return { text, row, get record() { return (record ??= JSON.parse(text)); } };
+// a finished record from its UTF-8 bytes: its summary row, and its text and parsed record when asked for (decoding and
+// parsing megabytes are the main thread's work, which a sweep that only needs the summary never does)
+const utf8 = new TextDecoder();
+function entry(bytes, row) {
+  let text = null, record = null;
+  return { row, get text() { if (text === null) { text = utf8.decode(bytes); bytes = null; } return text; }, get record() { return (record ??= JSON.parse(this.text)); } };
 }
 
 /** Runs a sweep. config: the sweep keys of `bcml sweep` (epochs, batch_size, seed, optimizer, new_error,
@@ -152,7 +154,7 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
             state.heapBytes = Math.max(state.heapBytes ?? 0, m.heapBytes ?? 0);
             frac[2 * m.j + m.family] = 1;
             const first = 4 * m.j + 2 * m.family, finished = state.done === tasks.length;
-            m.evaluations.forEach((text, t) => evaluations.set(first + t, entry(text, m.rows[t])));
+            m.evaluations.forEach((bytes, t) => evaluations.set(first + t, entry(bytes, m.rows[t])));
             const r = state.lambdas[m.j], name = (family) => `${Number.isInteger(r) ? r.toFixed(1) : String(r)}-model-${family ? 'strict-imitation' : 'new-error'}.bcml`;
             models.set(name(m.family), m.model);
             if (m.evaluations.length === 4) models.set(name(1), m.model);
