@@ -1,8 +1,9 @@
 // sweep-worker.mjs - one worker of a sweep (see sweep.mjs): its own bcml instance holds the data, the initial
 // h2 and h1's outputs (which may come later: a training at lambda_c 0 starts without them; one worker may train
-// h1 itself), and trains whichever (lambda, family) it is given, posting progress, "trained" (its next task is sent
-// then) and the evaluation records (UTF-8 JSON; family 1's too when the point is a twin) with their summary rows, and the model's bytes.
-import { load } from './bcml.mjs';
+// h1 itself), and trains whichever (lambda, family) it is given, posting progress and "trained" (its next task is sent
+// then; with the model's bytes when the task says another worker may evaluate it), and evaluates its own training or
+// one sent to it: the records (UTF-8 JSON; family 1's too when the point is a twin), their summary rows, the model's bytes.
+import { load, Model } from './bcml.mjs';
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 const port = isNode ? (await import('node:worker_threads')).parentPort : self;
@@ -84,25 +85,43 @@ async function handle(m) {
       const trained = bcml.x.bw_sweep_train_model(sweep, m.j, m.family);
       bcml._progress = null;
       if (!trained) throw bcml._error(1);
-      post({ type: 'trained' }); /* the next task comes while this one is evaluated */
+      const model = new Model(bcml, trained);
       try {
-        await h1Ready; /* the evaluations compare with h1 */
-        const out = bcml._scoped((a) => {
-          const ev = a.buf(32), mp = a.buf(4), ml = a.buf(4);
-          bcml._check(bcml.x.bw_sweep_evaluate(sweep, m.j, m.family, trained, ev, mp, ml));
-          const p = bcml._ptr(mp), model = bcml._u8.slice(p, p + bcml._i32(ml));
-          bcml.x.bw_free(p);
-          const texts = [0, 1, 2, 3, 4, 5, 6, 7].map((t) => bcml._ptr(ev + 4 * t)).filter((q) => q);
-          const k = texts.length / 2; /* 4 records when the point is a twin: family 1's follow; then their summary rows */
-          /* records as bytes, handed over without a copy: megabytes each, decoded only where they are read */
-          return { evaluations: texts.slice(0, k).map((q) => bcml._takeBytes(q)), rows: texts.slice(k).map((q) => bcml._take(q)), model };
-        });
-        post({ type: 'result', j: m.j, family: m.family, heapBytes: bcml.x.memory.buffer.byteLength, ...out }, [out.model.buffer, ...out.evaluations.map((b) => b.buffer)]);
+        if (m.evaluate) {
+          post({ type: 'trained' }); /* the next task comes while this one is evaluated */
+          await evaluate(m.j, m.family, model);
+        } else {
+          const bytes = model.save(); /* evaluated by whichever worker is free first (sweep.mjs) */
+          post({ type: 'trained', j: m.j, family: m.family, model: bytes }, [bytes.buffer]);
+        }
       } finally {
-        bcml.x.bw_model_free(trained);
+        model.free();
+      }
+    } else if (m.type === 'evaluate') {
+      const model = bcml.loadModel(m.model);
+      try {
+        await evaluate(m.j, m.family, model);
+      } finally {
+        model.free();
       }
     }
   } catch (e) {
     post({ type: 'error', message: e.message, code: e.code ?? 1 });
   }
+}
+
+// posts a trained model's evaluation records and summary rows, and its bytes
+async function evaluate(j, family, model) {
+  await h1Ready; /* the evaluations compare with h1 */
+  const out = bcml._scoped((a) => {
+    const ev = a.buf(32), mp = a.buf(4), ml = a.buf(4);
+    bcml._check(bcml.x.bw_sweep_evaluate(sweep, j, family, model.ptr, ev, mp, ml));
+    const p = bcml._ptr(mp), bytes = bcml._u8.slice(p, p + bcml._i32(ml));
+    bcml.x.bw_free(p);
+    const texts = [0, 1, 2, 3, 4, 5, 6, 7].map((t) => bcml._ptr(ev + 4 * t)).filter((q) => q);
+    const k = texts.length / 2; /* 4 records when the point is a twin: family 1's follow; then their summary rows */
+    /* records as bytes, handed over without a copy: megabytes each, decoded only where they are read */
+    return { evaluations: texts.slice(0, k).map((q) => bcml._takeBytes(q)), rows: texts.slice(k).map((q) => bcml._take(q)), model: bytes };
+  });
+  post({ type: 'result', j, family, heapBytes: bcml.x.memory.buffer.byteLength, ...out }, [out.model.buffer, ...out.evaluations.map((b) => b.buffer)]);
 }

@@ -1,6 +1,6 @@
 // sweep.mjs - a lambda_c sweep off the calling thread: a pool of workers (sweep-worker.mjs) shares the
-// trainings (lambda x {new-error, strict-imitation}, one for both at a twin point); every evaluation is
-// streamed as soon as it exists; the summary is computed by the same C code as the native CLI's, from the same
+// trainings (lambda x {new-error, strict-imitation}, one for both at a twin point) and their evaluations (those of
+// the second half by whichever worker is free first); every evaluation is streamed as soon as it exists; the summary is computed by the same C code as the native CLI's, from the same
 // records, so it does not depend on how many workers ran. cancel() stops the workers at once and keeps what
 // they finished.
 import { BcmlError } from './error.mjs';
@@ -115,18 +115,31 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
           eta: state.fraction >= 0.02 ? elapsed * (1 - state.fraction) / state.fraction : NaN, /* none from the first steps' noise */
           lambda: state.lambdas[j], dissonance: family ? 'strict-imitation' : 'new-error', epoch, epochs });
       };
-      // h1 first, as every lambda_c but 0 waits for it; but with two workers or more the first one ready starts a
-      // lambda_c 0 training and the next trains h1, so the worker whose share includes h1 is the one that starts later
+      // A free worker (no job in hand) takes h1, else the next training, else an evaluation waiting for a worker. h1 first, as
+      // every lambda_c but 0 waits for it; but with two workers or more the first one ready starts a lambda_c 0 training and
+      // the next trains h1, so the worker whose share includes h1 is the one that starts later. The second half of the
+      // trainings run back to back: their evaluations wait for the first free worker, so that at the end the workers share
+      // them instead of one idling for most of a training while another trains and evaluates.
       let h1Later = count > 1;
-      const give = (w) => {
-        if (state.cancelled) return;
+      const waiting = [], jobs = new Map(); /* jobs: each ready worker's jobs in hand */
+      const give = (w, job, transfer) => { jobs.set(w, (jobs.get(w) ?? 0) + 1); w.post(job, transfer); };
+      const training = (w) => {
         const zero = next < tasks.length && state.lambdas[tasks[next][0]] === 0;
-        if (h1Task && !(h1Later && zero)) { w.post(h1Task); h1Task = null; return; }
+        if (h1Task && !(h1Later && zero)) { give(w, h1Task); h1Task = null; return true; }
         h1Later = false;
-        if (next >= tasks.length) return;
+        if (next >= tasks.length) return false;
         const [j, family] = tasks[next++];
-        w.post({ type: 'task', j, family });
+        give(w, { type: 'task', j, family, evaluate: count === 1 || next <= tasks.length / 2 });
+        return true;
       };
+      const dispatch = () => {
+        for (const w of pool) {
+          if (state.cancelled || !jobs.has(w) || jobs.get(w) || training(w) || !waiting.length) continue; /* not ready, busy, or given a training */
+          const e = waiting.shift();
+          give(w, { type: 'evaluate', ...e }, [e.model.buffer]);
+        }
+      };
+      const done = (w) => { jobs.set(w, jobs.get(w) - 1); dispatch(); };
       // the workers start and take the sets first: that overlaps h1's outputs below, and h1's training when h1 is a promise
       // (h1 trained by the pool needs no thread of its own: `workers` threads in all)
       for (let i = 0; i < count; i++) {
@@ -138,15 +151,19 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
             // a twin point's one training gives both families (every worker reports the same twins)
             if (!next) tasks = tasks.filter(([j, family]) => !(family === 1 && m.twins[j]));
             state.total = tasks.length;
-            give(w);
+            jobs.set(w, 0);
+            dispatch();
           }
           else if (m.type === 'progress') report(m.j, m.family, m.fraction, m.epoch, m.epochs);
-          else if (m.type === 'trained') give(w); /* queued while the worker evaluates: it starts as soon as it is done */
+          else if (m.type === 'trained') {
+            if (m.model) { waiting.push({ j: m.j, family: m.family, model: m.model }); done(w); }
+            else if (!state.cancelled) training(w); /* queued while the worker evaluates: it starts as soon as it is done */
+          }
           else if (m.type === 'h1-progress') onH1Progress?.({ epoch: m.epoch, epochs: m.epochs, batch: m.batch, batches: m.batches, loss: m.loss });
           else if (m.type === 'h1-trained') {
             const h1 = { type: 'h1', h1tr: m.h1tr, h1te: m.h1te };
             for (const other of pool) if (other !== w) other.post(h1);
-            give(w);
+            done(w);
             h1Trained(m.model);
             onH1Progress?.(null);
           } else if (m.type === 'result') {
@@ -162,6 +179,7 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
             if (onEvaluation) m.evaluations.forEach((_, t) => onEvaluation(evaluations.get(first + t).record)); /* all kept before a callback may cancel */
             if (state.cancelled) return;
             if (finished) { stop(); resolve(summarize(true)); }
+            else done(w);
           } else if (m.type === 'error') settle.fail(new BcmlError(m.message, m.code));
         });
         w.onError((e) => {

@@ -252,52 +252,74 @@ test('cancel() stops the workers at once and keeps the finished points', async (
   assert.equal(h.evaluations.size, s.data.length);
 });
 
+// runs fn while the sweep's workers are made by a subclass of node's Worker (extend(Original) returns it)
+async function withWorkers(extend, fn) {
+  const wt = createRequire(import.meta.url)('node:worker_threads');
+  const Original = wt.Worker;
+  wt.Worker = extend(Original);
+  syncBuiltinESMExports();
+  try {
+    await fn();
+  } finally {
+    wt.Worker = Original;
+    syncBuiltinESMExports();
+  }
+}
+
+test('the second half of the trainings is evaluated by the first free worker, from the model\'s bytes: the same records', async () => {
+  const sent = [];
+  let pair, alone;
+  await withWorkers((Original) => class extends Original {
+    postMessage(m, t) { if (m?.type === 'task' || m?.type === 'evaluate') sent.push(m); super.postMessage(m, t); }
+  }, async () => {
+    const b = builds.simd;
+    const h = b.sweep(sweepConfig, sweepData(b), { workers: 2 });
+    await h.done;
+    for (const [k, { text }] of h.evaluations) assert.equal(text, readFileSync(join(work, `native/${k}-evaluation-data.json`), 'utf8'), `record ${k}`);
+    for (const [file, bytes] of h.models) assert.deepEqual(bytes, new Uint8Array(readFileSync(join(work, 'native', file))), file);
+    pair = sent.splice(0);
+    await b.sweep(sweepConfig, sweepData(b), { workers: 1 }).done;
+    alone = sent.splice(0);
+  });
+  // 8 trainings (4 lambda_c x 2 families): the first 4 are evaluated where they trained, the last 4 wait for a free worker
+  const tasks = pair.filter((m) => m.type === 'task'), later = pair.filter((m) => m.type === 'evaluate');
+  assert.deepEqual(tasks.map((m) => m.evaluate), [true, true, true, true, false, false, false, false]);
+  assert.deepEqual(later.map((m) => `${m.j}/${m.family}`).sort(), tasks.slice(4).map((m) => `${m.j}/${m.family}`).sort());
+  assert.deepEqual(alone.map((m) => m.evaluate), Array(8).fill(true), 'alone, a worker evaluates each training at once');
+});
+
 test('a worker that dies mid-sweep is reported, the sweep stops and keeps the finished points', async () => {
   // the death is simulated (terminate() once a worker has sent two results, while it trains its next task): the pool
   // sees an exit, as with an out-of-memory kill
-  const wt = createRequire(import.meta.url)('node:worker_threads');
-  const Original = wt.Worker;
-  wt.Worker = class extends Original {
+  await withWorkers((Original) => class extends Original {
     constructor(...args) {
       super(...args);
       let results = 0;
       this.on('message', (m) => { if (m?.type === 'result' && ++results === 2) this.terminate(); });
     }
-  };
-  syncBuiltinESMExports();
-  try {
+  }, async () => {
     const b = builds.simd;
     const h = b.sweep(sweepConfig, sweepData(b), { workers: 2 });
     await assert.rejects(h.done, (e) => e instanceof BcmlError && /a sweep worker stopped: exit code 1 \(out of memory\?\); finished points are kept/.test(e.message));
     assert.ok(h.evaluations.size >= 2, `${h.evaluations.size} evaluations kept`);
-  } finally {
-    wt.Worker = Original;
-    syncBuiltinESMExports();
-  }
+  });
 });
 
 test('a worker killed by a real out-of-memory (a V8 heap limit) is reported and the sweep stops cleanly', async () => {
-  const wt = createRequire(import.meta.url)('node:worker_threads');
-  const Original = wt.Worker;
   const made = [];
-  wt.Worker = class extends Original {
+  await withWorkers((Original) => class extends Original {
     constructor(url, opts) {
       super(url, { ...opts, resourceLimits: { maxOldGenerationSizeMb: 2, maxYoungGenerationSizeMb: 1 } });
       made.push(this);
     }
-  };
-  syncBuiltinESMExports();
-  try {
+  }, async () => {
     const b = builds.simd;
     const h = b.sweep(sweepConfig, sweepData(b), { workers: 2 });
     await assert.rejects(h.done, (e) => e instanceof BcmlError && e.code === 2 &&
       /^a sweep worker stopped: Worker terminated due to reaching memory limit: JS heap out of memory; finished points are kept/.test(e.message));
     // every worker of the pool has exited: nothing keeps running after the error
     await Promise.all(made.map((w) => (w.threadId === -1 ? null : new Promise((ok) => w.once('exit', ok)))));
-  } finally {
-    wt.Worker = Original;
-    syncBuiltinESMExports();
-  }
+  });
 });
 
 test('bad sweep input rejects with the C error message', async () => {
