@@ -122,16 +122,19 @@ typedef struct {
     const char *dir, *constraint;
     char *ident;                   /* bcml-sweep.json, written before the first result (NULL: already there) */
     int *tasks, ntasks, next;      /* task t = 2j + family; lambda_c 0 first */
+    int threads, training;         /* threads of the run; trainings under way */
+    int *wait_t, nwait, taken;     /* trained tasks of the second half, waiting for a free thread to evaluate them */
+    bcml_model **wait_m;
     double *frac;                  /* per task (by 2j + family), fraction trained */
     int done, write_summary, h1;
     char **texts;                  /* evaluations by datapoint index, for the summary */
     int ntexts;
     double t0;
-    volatile int stop;
+    int stop;                      /* read and set with the lock held */
     bcml_status status;
     bcml_error first_err;
     pthread_mutex_t lock;
-    pthread_cond_t changed;        /* h1's outputs arrived, or the run stops */
+    pthread_cond_t changed;        /* h1's outputs arrived, a training ended (its model may wait), or the run stops */
 } run_state;
 
 /* with the lock held: the first failure stops the run (a cancel gives way to a real error) */
@@ -165,31 +168,38 @@ static int on_progress(void *user, const bcml_sweep_progress *p) {
         r->stop = 1;
         pthread_cond_broadcast(&r->changed);
     }
+    int stop = r->stop; /* read under the lock: another thread may set it */
     pthread_mutex_unlock(&r->lock);
-    return cancel || r->stop;
+    return stop;
 }
 
-/* Writes one family's model and records (evaluation[2], summary_row[2]: the result's or its twin's). */
-static bcml_status save_result(run_state *r, int j, int family, const bcml_model *model, char **evaluation,
-                               char **summary_row, bcml_error *err) {
+/* Writes one family's model and records (evaluation[2]: the result's or its twin's); without the lock, as every
+ * family's files have their own paths. */
+static bcml_status write_result(const run_state *r, int j, int family, const bcml_model *model, char **evaluation,
+                                bcml_error *err) {
     char path[4096];
     bcml_status s;
     model_path(path, sizeof path, r->dir, r->c->lambdas[j], family);
     if ((s = bcml_model_save_file(model, path, err))) return s;
     for (int t = 0; t < 2; t++) {
-        int k = 4 * j + 2 * family + t;
-        eval_path(path, sizeof path, r->dir, k);
+        eval_path(path, sizeof path, r->dir, 4 * j + 2 * family + t);
         if ((s = bcml__write_file_atomic(path, evaluation[t], strlen(evaluation[t]), err))) return s;
+    }
+    return BCML_OK;
+}
+
+/* With the lock held, once the family's files exist: keeps its records' summary rows (taken from summary_row[2])
+ * and rewrites the summary. */
+static bcml_status note_result(run_state *r, int j, int family, char **summary_row, bcml_error *err) {
+    for (int t = 0; t < 2; t++) {
+        int k = 4 * j + 2 * family + t;
         if (k < r->ntexts) { /* the row made beside the record: a record is too large to parse again */
             free(r->texts[k]);
             r->texts[k] = summary_row[t];
             summary_row[t] = NULL;
         }
-        if (r->write_summary &&
-            (s = write_summary(r->dir, r->texts, r->ntexts, r->c->num_lambdas, r->constraint, err)))
-            return s;
     }
-    return BCML_OK;
+    return r->write_summary ? write_summary(r->dir, r->texts, r->ntexts, r->c->num_lambdas, r->constraint, err) : BCML_OK;
 }
 
 /* Stores the run's identity as bcml-sweep.json: the folder is this sweep's from then on. */
@@ -222,26 +232,24 @@ static void make_h1(run_state *r) {
     pthread_cond_broadcast(&r->changed);
 }
 
-/* One task, with the lock held (released while it trains and evaluates): a training at lambda_c 0 may start
- * before h1's outputs exist; its evaluations wait for them. */
-static void run_task(run_state *r, int t) {
+/* Evaluates and saves trained task t, with the lock held (released meanwhile: the files are written outside it);
+ * frees m. The evaluations wait for h1's outputs. */
+static void finish_task(run_state *r, int t, bcml_model *m) {
     int j = t / 2, family = t % 2;
-    bcml_sweep_config cw = r->cw; /* a copy: h1's outputs may arrive while this one trains */
-    pthread_mutex_unlock(&r->lock);
-    bcml_model *m = NULL;
     bcml_sweep_result res;
     memset(&res, 0, sizeof res);
     bcml_error e = {0};
-    bcml_status s = bcml_sweep_train_model(&cw, j, family, &m, &e);
-    pthread_mutex_lock(&r->lock);
-    while (!s && r->h1 != H1_READY && !r->stop) pthread_cond_wait(&r->changed, &r->lock);
-    if (!s && r->h1 == H1_READY) {
-        cw = r->cw;
+    bcml_status s = BCML_OK;
+    while (r->h1 != H1_READY && !r->stop) pthread_cond_wait(&r->changed, &r->lock);
+    if (r->h1 == H1_READY) {
+        bcml_sweep_config cw = r->cw;
         pthread_mutex_unlock(&r->lock);
         s = bcml_sweep_evaluate(&cw, j, family, m, &res, &e);
+        if (!s) s = write_result(r, j, family, m, res.evaluation, &e);
+        if (!s && res.twin_evaluation[0]) s = write_result(r, j, 1, m, res.twin_evaluation, &e);
         pthread_mutex_lock(&r->lock);
-        if (!s) s = save_result(r, j, family, m, res.evaluation, res.summary_row, &e);
-        if (!s && res.twin_evaluation[0]) s = save_result(r, j, 1, m, res.twin_evaluation, res.twin_summary_row, &e);
+        if (!s) s = note_result(r, j, family, res.summary_row, &e);
+        if (!s && res.twin_evaluation[0]) s = note_result(r, j, 1, res.twin_summary_row, &e);
         if (!s) {
             r->done++;
             r->frac[t] = 1.0;
@@ -252,19 +260,50 @@ static void run_task(run_state *r, int t) {
     bcml_model_free(m);
 }
 
+/* Trains task t, with the lock held (released while it trains; a training at lambda_c 0 may start before h1's
+ * outputs exist); then evaluates it, or (later) leaves it to the first free thread. */
+static void run_task(run_state *r, int t, int later) {
+    int j = t / 2, family = t % 2;
+    bcml_sweep_config cw = r->cw; /* a copy: h1's outputs may arrive while this one trains */
+    r->training++;
+    pthread_mutex_unlock(&r->lock);
+    bcml_model *m = NULL;
+    bcml_error e = {0};
+    bcml_status s = bcml_sweep_train_model(&cw, j, family, &m, &e);
+    pthread_mutex_lock(&r->lock);
+    r->training--;
+    if (s) fail_run(r, s, &e);
+    else if (later) {
+        r->wait_t[r->nwait] = t;
+        r->wait_m[r->nwait++] = m;
+    } else
+        finish_task(r, t, m);
+    pthread_cond_broadcast(&r->changed); /* a model waits, or no training is under way any more */
+}
+
+/* A thread of the run: h1's outputs when missing, else the next training, else a trained model of the second half
+ * (trained back to back, so that at the end the threads share their evaluations instead of one idling for most of a
+ * training while another trains and evaluates). */
 static void *worker(void *arg) {
     run_state *r = arg;
     pthread_mutex_lock(&r->lock);
     while (!r->stop) {
         if (r->h1 == H1_MISSING) { make_h1(r); continue; } /* the first free thread makes h1's outputs */
-        if (r->next >= r->ntasks) break;
-        int t = r->tasks[r->next];
-        if (r->h1 != H1_READY && r->c->lambdas[t / 2] != 0) { /* this training reads h1 */
+        if (r->next < r->ntasks) {
+            int t = r->tasks[r->next];
+            if (r->h1 != H1_READY && r->c->lambdas[t / 2] != 0) { /* this training reads h1 */
+                pthread_cond_wait(&r->changed, &r->lock);
+                continue;
+            }
+            r->next++;
+            run_task(r, t, r->threads > 1 && 2 * r->next > r->ntasks);
+        } else if (r->taken < r->nwait) {
+            int k = r->taken++;
+            finish_task(r, r->wait_t[k], r->wait_m[k]);
+        } else if (r->training)
             pthread_cond_wait(&r->changed, &r->lock);
-            continue;
-        }
-        r->next++;
-        run_task(r, t);
+        else
+            break;
     }
     pthread_mutex_unlock(&r->lock);
     return NULL;
@@ -334,7 +373,9 @@ bcml_status bcml_sweep_run_dir(const bcml_sweep_config *c, const char *dir, cons
     r.ntexts = 4 * c->num_lambdas;
     r.tasks = bcml__calloc((size_t)r.ntexts / 2, sizeof(int));
     r.frac = bcml__calloc((size_t)r.ntexts / 2, sizeof(double));
-    if (!r.tasks || !r.frac) { s = bcml__fail(err, BCML_ENOMEM, "sweep: out of memory"); goto done; }
+    r.wait_t = bcml__calloc((size_t)r.ntexts / 2, sizeof(int));
+    r.wait_m = bcml__calloc((size_t)r.ntexts / 2, sizeof(bcml_model *));
+    if (!r.tasks || !r.frac || !r.wait_t || !r.wait_m) { s = bcml__fail(err, BCML_ENOMEM, "sweep: out of memory"); goto done; }
     /* what the folder already has (resume): a training is done when its model and both evaluations exist */
     char **have = NULL;
     int nhave = 0;
@@ -375,6 +416,7 @@ bcml_status bcml_sweep_run_dir(const bcml_sweep_config *c, const char *dir, cons
     } else {
         if (rows) r.cw.train_rows = rows;
         int want = r.ntasks + (r.h1 == H1_MISSING), nt = jobs < want ? jobs : want;
+        r.threads = nt;
         pthread_t th[256];
         int started = 0;
         for (int i = 1; i < nt; i++) {
@@ -383,6 +425,7 @@ bcml_status bcml_sweep_run_dir(const bcml_sweep_config *c, const char *dir, cons
         }
         worker(&r); /* the calling thread works too */
         for (int i = 1; i <= started; i++) pthread_join(th[i], NULL);
+        while (r.taken < r.nwait) bcml_model_free(r.wait_m[r.taken++]); /* stopped before they were evaluated */
         s = r.status;
         if (s && err) *err = r.first_err;
     }
@@ -393,6 +436,8 @@ done:
     free_texts(r.texts, r.ntexts);
     free(r.tasks);
     free(r.frac);
+    free(r.wait_t);
+    free(r.wait_m);
     bcml_free(r.ident);
     return s;
 }

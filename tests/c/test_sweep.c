@@ -299,6 +299,11 @@ static int cancel_after_two(void *user, const bcml_sweep_progress *p) {
     return p->trainings_done >= 2;
 }
 
+static int cancel_in_last(void *user, const bcml_sweep_progress *p) {
+    (void)user;
+    return p->lambda_c == 1.5;
+}
+
 static void test_folder(void) {
     fixture f;
     bcml_sweep_config c;
@@ -316,6 +321,14 @@ static void test_folder(void) {
     CHECK(partial && strstr(partial, "\"complete\":false"));
     free(partial);
     CHECK_OK(bcml_sweep_run_dir(&c, "sweep_c", cfg, NULL, 1, -1, &err));
+    CHECK(same_folder("sweep_a", "sweep_c"));
+    /* with 2 jobs, stopped in the last training: the second half's trained models may wait for their evaluation then
+     * (they are freed: the ASan build checks); resumed, the same folder */
+    system("rm -rf sweep_c");
+    ci.progress = cancel_in_last;
+    CHECK_FAILS(bcml_sweep_run_dir(&ci, "sweep_c", cfg, NULL, 2, -1, &err), BCML_ECANCELLED, "cancelled");
+    CHECK(!file_there("sweep_c/8-evaluation-data.json")); /* 1.5 is point 2, records 8 to 11: never written */
+    CHECK_OK(bcml_sweep_run_dir(&c, "sweep_c", cfg, NULL, 2, -1, &err));
     CHECK(same_folder("sweep_a", "sweep_c"));
     /* one point at a time (a job array), then merged */
     for (int j = 0; j < 3; j++) CHECK_OK(bcml_sweep_run_dir(&c, "sweep_d", cfg, NULL, 1, j, &err));
