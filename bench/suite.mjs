@@ -332,7 +332,7 @@ out.push('## Scaling', '', `Native, 1 job, case 1's model at ${quick ? 2 : 5} ep
   + ' run alone, then two copies of it at once (fully independent work, nothing shared), the median over the pairs of'
   + ` ${results.ceiling.native.length}: ${Object.entries(results.ceiling).map(([k, p]) => `${k} ${median(p.map((q) => q.alone)).toFixed(2)} s alone,`
     + ` ${median(p.map((q) => q.both)).toFixed(2)} s for both, so 2 x alone / both = ${median(p.map((q) => (2 * q.alone) / q.both)).toFixed(2)}`).join('; ')}.`
-  + ' A sweep split over 2 workers cannot gain more than that (its trainings are also whole units: 11 trainings and h1 take 6 rounds on 2).', '');
+  + ' A sweep split over 2 workers cannot gain more than that (its trainings are also whole units: 11 trainings and h1 take 6 rounds on 2; the evaluations of the second half go to whichever is free first, so that both finish together).', '');
 const wide = gemm.isa === 'avx' ? 2 : 1; // AVX's 8 lanes do twice the work of 4 per instruction
 out.push('## Kernels', '', `float32 GEMM, GFLOP/s on one thread, the best of 5 windows (a throughput: a moment's load on the shared host does not count against a kernel). SIMD without FMA (wasm SIMD128 has none, and bcml uses none natively either,`
   + ` so that every build gives the same bits): 128-bit vectors do 8 FLOP per cycle with one multiply and one add port, 16 with two of each —`
