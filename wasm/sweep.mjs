@@ -1,8 +1,8 @@
 // sweep.mjs - a lambda_c sweep off the calling thread: a pool of workers (sweep-worker.mjs) shares the
 // trainings (lambda x {new-error, strict-imitation}, one for both at a twin point) and their evaluations (those of
-// the second half by whichever worker is free first); every evaluation is streamed as soon as it exists; the summary is computed by the same C code as the native CLI's, from the same
-// records, so it does not depend on how many workers ran. cancel() stops the workers at once and keeps what
-// they finished.
+// the second half by whichever worker is free first); every evaluation is streamed as soon as it exists; the
+// summary is computed by the same C code as the native CLI's, from the same records, so it does not depend on how
+// many workers ran. cancel() stops the workers at once and keeps what they finished.
 import { BcmlError } from './error.mjs';
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
@@ -157,7 +157,7 @@ export function runSweep(bcml, config, data, { workers, onProgress, onEvaluation
           else if (m.type === 'progress') report(m.j, m.family, m.fraction, m.epoch, m.epochs);
           else if (m.type === 'trained') {
             if (m.model) { waiting.push({ j: m.j, family: m.family, model: m.model }); done(w); }
-            else if (!state.cancelled) training(w); /* queued while the worker evaluates: it starts as soon as it is done */
+            else training(w); /* queued while the worker evaluates: it starts as soon as it is done */
           }
           else if (m.type === 'h1-progress') onH1Progress?.({ epoch: m.epoch, epochs: m.epochs, batch: m.batch, batches: m.batches, loss: m.loss });
           else if (m.type === 'h1-trained') {
